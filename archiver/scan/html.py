@@ -1,0 +1,276 @@
+"""HTML articles: embeds, widget iframes, links, and links hidden in scripts.
+
+One pass over the parsed document in order. An embed container (a tweet blockquote, an
+``amp-twitter``, a rendered widget iframe, a third-party embed box) becomes one reference
+carrying the article's baseline (quoted text, author, date, pic and t.co links); its inner
+links are not references of their own. Everything else that links to a tweet is a
+``status_link``. Links inside ``<script>`` strings are reported with location ``script``;
+``<meta>`` tags are ignored (they copy the body). Where an element stands in site chrome
+(``aside``, ``footer``, sidebar and widget areas) its references are marked so.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+from archiver.models import EmbedRef, Location, RefKind
+from archiver.scan.attribution import parse_attribution, parse_date
+from archiver.scan.text import link_ref, scan_text
+from archiver.scan.urls import LinkKind, XLink, classify, find_links, might_mention_x
+
+__all__ = ["scan_html"]
+
+_SKIPPED_TAGS = frozenset({"style", "meta", "link", "head", "title", "svg", "template"})
+_URL_ATTRIBUTES = ("data-embedded-url", "data-url", "data-href")
+_IFRAME_SOURCES = ("src", "data-src", "data-lazy-src")
+_TWEET_ID_ATTRIBUTES = ("data-tweet-id", "data-tweetid", "data-id")
+_EMBED_CLASSES = re.compile(r"(?:^|[\s_-])(?:twitter-tweet|twitter-video|tweet)(?:$|[\s_-])")
+_SIDEBAR_TOKENS = frozenset(
+    {"sidebar", "side-bar", "site-sidebar", "widget-area", "secondary", "widget", "related"}
+)
+_FOOTER_TOKENS = frozenset({"footer", "site-footer", "page-footer", "colophon"})
+_JSON_ESCAPES = (("\\/", "/"), ("\\u002F", "/"), ("\\u002f", "/"), ("\\u003c", "<"), ("\\u003e", ">"))
+_DASH_START = ("—", "–", "--", "&mdash;")
+_OFFSET_SCALE = 100_000  # refs found inside one text node keep their order within it
+
+
+def scan_html(html: str, article: str) -> list[EmbedRef]:
+    """Every reference in an HTML document, unmerged, with offsets in document order."""
+    if not might_mention_x(html):
+        return []
+    soup = BeautifulSoup(html, "lxml")
+    refs: list[EmbedRef] = []
+    skip = 0
+    for index, node in enumerate(soup.descendants):
+        if skip:
+            skip -= 1
+            continue
+        offset = index * _OFFSET_SCALE
+        if isinstance(node, Tag):
+            found, consumed = _scan_tag(node, article, offset)
+            refs.extend(found)
+            if consumed:
+                skip = sum(1 for _ in node.descendants)
+        elif isinstance(node, NavigableString) and not isinstance(node, Comment):
+            text = str(node)
+            if might_mention_x(text):
+                location = _location(node)
+                for ref in scan_text(text, article, location):
+                    refs.append(_moved(ref, offset + min(ref.offset, _OFFSET_SCALE - 1)))
+    return refs
+
+
+def _scan_tag(tag: Tag, article: str, offset: int) -> tuple[list[EmbedRef], bool]:
+    """References made by one element, and whether its subtree is done with."""
+    name = tag.name
+    if name in _SKIPPED_TAGS:
+        return [], True
+    if name == "script":
+        return _script_refs(tag, article, offset), True
+    if name == "blockquote" and _is_embed_blockquote(tag):
+        ref = _blockquote_ref(tag, article, offset)
+        return ([ref] if ref else []), ref is not None
+    tweet_id = _tweet_id_attribute(tag)
+    if tweet_id is not None:
+        kind = RefKind.AMP if name == "amp-twitter" else RefKind.IFRAME
+        return [_id_ref(tweet_id, kind, tag, article, offset)], True
+    if name == "iframe":
+        for attribute in _IFRAME_SOURCES:
+            link = _classify_attribute(tag, attribute)
+            if link is not None and link.tweet_id:
+                return [_id_ref(link.tweet_id, RefKind.IFRAME, tag, article, offset)], True
+        return [], True
+    for attribute in _URL_ATTRIBUTES:
+        link = _classify_attribute(tag, attribute)
+        if link is not None and link.kind is LinkKind.STATUS and link.tweet_id:
+            ref = _id_ref(link.tweet_id, RefKind.IFRAME, tag, article, offset, link.handle)
+            return [ref], True
+    if name == "a":
+        return _anchor_refs(tag, article, offset)
+    return [], False
+
+
+def _anchor_refs(tag: Tag, article: str, offset: int) -> tuple[list[EmbedRef], bool]:
+    link = _classify_attribute(tag, "href")
+    if link is None:
+        return [], False
+    text = tag.get_text()
+    if link.kind is LinkKind.SHORT:
+        shown = next(iter(find_links(text)), None) if might_mention_x(text) else None
+        if shown is not None and shown.link.kind is LinkKind.PIC:
+            link = shown.link  # t.co wrapping a pic link: the pic is what the article shows
+    return [link_ref(link, article, _location(tag), offset)], True
+
+
+def _script_refs(tag: Tag, article: str, offset: int) -> list[EmbedRef]:
+    text = tag.get_text()
+    if not might_mention_x(text):
+        return []
+    for escaped, plain in _JSON_ESCAPES:
+        text = text.replace(escaped, plain)
+    refs = []
+    for found in find_links(text):
+        if found.link.kind in (LinkKind.STATUS, LinkKind.EMBED):
+            ref = link_ref(found.link, article, Location.SCRIPT, offset + min(found.start, 99_999))
+            refs.append(ref)
+    return refs
+
+
+def _is_embed_blockquote(tag: Tag) -> bool:
+    if any(tag.get(attribute) for attribute in _TWEET_ID_ATTRIBUTES):
+        return True
+    classes = " ".join(tag.get_attribute_list("class") or ())
+    return bool(classes) and _EMBED_CLASSES.search(classes) is not None
+
+
+def _blockquote_ref(tag: Tag, article: str, offset: int) -> EmbedRef | None:
+    """An embed blockquote: the tweet's id from its attributes or its date link, plus baseline."""
+    status_links: list[tuple[Tag, XLink]] = []
+    for anchor in tag.find_all("a", href=True):
+        link = classify(str(anchor["href"]))
+        if link is not None and link.kind in (LinkKind.STATUS, LinkKind.EMBED):
+            status_links.append((anchor, link))
+    tweet_id = _tweet_id_attribute(tag)
+    date_anchor: Tag | None = None
+    handle = None
+    chosen = next((pair for pair in status_links if pair[1].tweet_id == tweet_id), None)
+    if chosen is None and status_links:
+        chosen = status_links[-1]  # the date link closes the embed; earlier ones are quoted
+    if chosen is not None:
+        date_anchor, link = chosen
+        tweet_id, handle = link.tweet_id, link.handle
+    cite = _classify_attribute(tag, "cite")
+    if tweet_id is None and cite is not None:
+        tweet_id, handle = cite.tweet_id, cite.handle
+    attribution = parse_attribution(tag.get_text(" "))
+    if tweet_id is None and attribution is None:
+        return None
+    quoted, pics, tcos = _tweet_text(tag)
+    date = parse_date(date_anchor.get_text(" ")) if date_anchor is not None else None
+    if date is None and attribution is not None:
+        date = parse_date(attribution.date_text)
+    handle = handle or (attribution.handle if attribution else None)
+    url = None
+    if tweet_id is not None:
+        url = classify(f"https://twitter.com/{handle or 'i/web'}/status/{tweet_id}")
+    return EmbedRef(
+        article=article,
+        kind=RefKind.BLOCKQUOTE,
+        location=_location(tag),
+        tweet_id=tweet_id,
+        url=url.canonical if url else (("https://" + pics[0]) if pics else None),
+        handle=handle,
+        author_name=attribution.name if attribution else None,
+        date=date,
+        quoted_text=quoted,
+        pic_links=tuple(pics),
+        tco_links=tuple(tcos),
+        offset=offset,
+    )
+
+
+def _tweet_text(tag: Tag) -> tuple[str | None, list[str], list[str]]:
+    """The tweet's text as the embed quotes it, with its pic links and t.co links."""
+    paragraphs = [p for p in tag.find_all("p") if not _is_attribution(p)]
+    pics: list[str] = []
+    tcos: list[str] = []
+    texts = []
+    for paragraph in paragraphs:
+        for br in paragraph.find_all("br"):
+            br.replace_with("\n")
+        for anchor in paragraph.find_all("a", href=True):
+            shown = classify(anchor.get_text().strip())
+            href = classify(str(anchor["href"]))
+            if shown is not None and shown.kind is LinkKind.PIC:
+                _add(pics, shown.display)
+            elif href is not None and href.kind is LinkKind.SHORT:
+                _add(tcos, href.canonical)
+        text = paragraph.get_text()
+        for found in find_links(text):
+            if found.link.kind is LinkKind.PIC:
+                _add(pics, found.link.display)
+            elif found.link.kind is LinkKind.SHORT:
+                _add(tcos, found.link.canonical)
+        if text.strip():
+            texts.append(text.strip())
+    return ("\n".join(texts) or None), pics, tcos
+
+
+def _add(items: list[str], value: str | None) -> None:
+    if value and value not in items:
+        items.append(value)
+
+
+def _is_attribution(paragraph: Tag) -> bool:
+    return paragraph.get_text().lstrip().startswith(_DASH_START)
+
+
+def _tweet_id_attribute(tag: Tag) -> str | None:
+    for attribute in _TWEET_ID_ATTRIBUTES:
+        value = tag.get(attribute)
+        if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 19:
+            if attribute == "data-id" and tag.name != "amp-twitter":
+                continue  # too generic a name outside amp-twitter
+            return value.strip().lstrip("0") or None
+    return None
+
+
+def _classify_attribute(tag: Tag, attribute: str) -> XLink | None:
+    value = tag.get(attribute)
+    if not isinstance(value, str) or not might_mention_x(value):
+        return None
+    return classify(value)
+
+
+def _id_ref(
+    tweet_id: str,
+    kind: RefKind,
+    tag: Tag,
+    article: str,
+    offset: int,
+    handle: str | None = None,
+) -> EmbedRef:
+    link = classify(f"https://twitter.com/{handle or 'i/web'}/status/{tweet_id}")
+    return EmbedRef(
+        article=article,
+        kind=kind,
+        location=_location(tag),
+        tweet_id=tweet_id,
+        url=link.canonical if link else None,
+        handle=handle,
+        offset=offset,
+    )
+
+
+def _location(node: Tag | NavigableString) -> Location:
+    """Where ``node`` stands: site chrome by tag, class or id; the article's own container wins.
+
+    Class and id names are compared as whole tokens (``sidebar``, ``widget_twitter``), since
+    layout classes such as ``l-sidebar-fixed`` or ``figure-footer`` wrap article bodies too.
+    """
+    for parent in node.parents:
+        name = parent.name
+        if name in ("article", "main") or parent.get("role") == "main":
+            return Location.BODY
+        if name in ("aside", "nav"):
+            return Location.SIDEBAR
+        if name == "footer":
+            return Location.FOOTER
+        tokens = {*(parent.get_attribute_list("class") or ()), str(parent.get("id") or "")}
+        tokens.discard("")
+        tokens.discard("None")
+        for token in tokens:
+            lowered = token.lower()
+            if lowered in _SIDEBAR_TOKENS or lowered.startswith("widget_"):
+                return Location.SIDEBAR
+            if lowered in _FOOTER_TOKENS:
+                return Location.FOOTER
+    return Location.BODY
+
+
+def _moved(ref: EmbedRef, offset: int) -> EmbedRef:
+    from dataclasses import replace
+
+    return replace(ref, offset=offset)
