@@ -8,7 +8,7 @@ size cap and binary files are refused before they are decoded.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,26 +36,28 @@ def iter_articles(
 ) -> Iterator[Article | ScanError]:
     """Yield each article of ``sources`` in order, or the error that stopped it."""
     for source in sources:
-        text_source = str(source)
-        if text_source == "-":
-            yield _guard(lambda: Article("-", _decode_limited(_read_stdin(max_bytes), "-", max_bytes)))
-        elif text_source.startswith(("http://", "https://")):
-            yield _guard(lambda: Article(text_source, fetch_article(text_source, max_bytes)))
+        name = str(source)
+        path = Path(source)
+        if name != "-" and not name.startswith(("http://", "https://")) and path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if child.suffix.lower() in ARTICLE_SUFFIXES and not child.name.startswith("."):
+                    yield _load(str(child), max_bytes)
         else:
-            path = Path(source)
-            if path.is_dir():
-                for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                    if child.suffix.lower() in ARTICLE_SUFFIXES and not child.name.startswith("."):
-                        yield _guard(lambda child=child: Article(str(child), read_path(child, max_bytes)))
-            else:
-                yield _guard(lambda: Article(text_source, read_path(path, max_bytes)))
+            yield _load(name, max_bytes)
 
 
-def _guard(make: Callable[[], Article]) -> Article | ScanError:
+def _load(name: str, max_bytes: int) -> Article | ScanError:
+    """One input, read and decoded, or the one-line error that stopped it."""
     try:
-        return make()
+        if name == "-":
+            text = _decode_limited(sys.stdin.buffer.read(max_bytes + 1), "-", max_bytes)
+        elif name.startswith(("http://", "https://")):
+            text = fetch_article(name, max_bytes)
+        else:
+            text = read_path(Path(name), max_bytes)
     except ScanError as exc:
         return exc
+    return Article(name, text)
 
 
 def read_path(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -73,10 +75,6 @@ def read_path(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     except OSError as exc:
         raise ScanError(f"{path}: cannot read ({exc.strerror})") from exc
     return _decode_limited(data, str(path), max_bytes)
-
-
-def _read_stdin(max_bytes: int) -> bytes:
-    return sys.stdin.buffer.read(max_bytes + 1)
 
 
 def _decode_limited(data: bytes, name: str, max_bytes: int) -> str:

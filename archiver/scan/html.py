@@ -12,8 +12,11 @@ links are not references of their own. Everything else that links to a tweet is 
 from __future__ import annotations
 
 import re
+import warnings
+from itertools import islice
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
+from bs4.element import Comment, NavigableString, Tag
 
 from archiver.models import EmbedRef, Location, RefKind
 from archiver.scan.attribution import parse_attribution, parse_date
@@ -22,7 +25,7 @@ from archiver.scan.urls import LinkKind, XLink, classify, find_links, might_ment
 
 __all__ = ["scan_html"]
 
-_SKIPPED_TAGS = frozenset({"style", "meta", "link", "head", "title", "svg", "template"})
+_SKIPPED_TAGS = frozenset({"style", "meta", "link", "title", "svg", "template"})
 _URL_ATTRIBUTES = ("data-embedded-url", "data-url", "data-href")
 _IFRAME_SOURCES = ("src", "data-src", "data-lazy-src")
 _TWEET_ID_ATTRIBUTES = ("data-tweet-id", "data-tweetid", "data-id")
@@ -31,16 +34,26 @@ _SIDEBAR_TOKENS = frozenset(
     {"sidebar", "side-bar", "site-sidebar", "widget-area", "secondary", "widget", "related"}
 )
 _FOOTER_TOKENS = frozenset({"footer", "site-footer", "page-footer", "colophon"})
-_JSON_ESCAPES = (("\\/", "/"), ("\\u002F", "/"), ("\\u002f", "/"), ("\\u003c", "<"), ("\\u003e", ">"))
+_JSON_ESCAPES = (
+    ("\\/", "/"),
+    ("\\u002F", "/"),
+    ("\\u002f", "/"),
+    ("\\u003c", "<"),
+    ("\\u003e", ">"),
+)
 _DASH_START = ("—", "–", "--", "&mdash;")
-_OFFSET_SCALE = 100_000  # refs found inside one text node keep their order within it
+_OFFSET_SCALE = 100_000
+_MAX_DEPTH = 256  # ancestors looked at; deeper nesting is hostile input, not an article  # refs found inside one text node keep their order within it
 
 
 def scan_html(html: str, article: str) -> list[EmbedRef]:
     """Every reference in an HTML document, unmerged, with offsets in document order."""
     if not might_mention_x(html):
         return []
-    soup = BeautifulSoup(html, "lxml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(html, "lxml")
+    embed_links = _status_links_by_blockquote(soup)
     refs: list[EmbedRef] = []
     skip = 0
     for index, node in enumerate(soup.descendants):
@@ -49,7 +62,7 @@ def scan_html(html: str, article: str) -> list[EmbedRef]:
             continue
         offset = index * _OFFSET_SCALE
         if isinstance(node, Tag):
-            found, consumed = _scan_tag(node, article, offset)
+            found, consumed = _scan_tag(node, article, offset, embed_links)
             refs.extend(found)
             if consumed:
                 skip = sum(1 for _ in node.descendants)
@@ -62,7 +75,30 @@ def scan_html(html: str, article: str) -> list[EmbedRef]:
     return refs
 
 
-def _scan_tag(tag: Tag, article: str, offset: int) -> tuple[list[EmbedRef], bool]:
+_EmbedLinks = dict[int, list[tuple[Tag, XLink]]]
+
+
+def _status_links_by_blockquote(soup: BeautifulSoup) -> _EmbedLinks:
+    """Status links grouped under their nearest embed blockquote, in one pass over the links.
+
+    Deciding embed-ness from this map (not from each blockquote's subtree) keeps the scan
+    linear even for thousands of nested blockquotes.
+    """
+    grouped: _EmbedLinks = {}
+    for anchor in soup.find_all("a", href=True):
+        link = _classify_attribute(anchor, "href")
+        if link is None or link.kind not in (LinkKind.STATUS, LinkKind.EMBED):
+            continue
+        for parent in islice(anchor.parents, _MAX_DEPTH):
+            if parent.name == "blockquote" and _is_embed_blockquote(parent):
+                grouped.setdefault(id(parent), []).append((anchor, link))
+                break
+    return grouped
+
+
+def _scan_tag(
+    tag: Tag, article: str, offset: int, embed_links: _EmbedLinks
+) -> tuple[list[EmbedRef], bool]:
     """References made by one element, and whether its subtree is done with."""
     name = tag.name
     if name in _SKIPPED_TAGS:
@@ -70,8 +106,9 @@ def _scan_tag(tag: Tag, article: str, offset: int) -> tuple[list[EmbedRef], bool
     if name == "script":
         return _script_refs(tag, article, offset), True
     if name == "blockquote" and _is_embed_blockquote(tag):
-        ref = _blockquote_ref(tag, article, offset)
-        return ([ref] if ref else []), ref is not None
+        links = embed_links.get(id(tag), [])
+        if links or _tweet_id_attribute(tag) is not None:
+            return [_blockquote_ref(tag, links, article, offset)], True
     tweet_id = _tweet_id_attribute(tag)
     if tweet_id is not None:
         kind = RefKind.AMP if name == "amp-twitter" else RefKind.IFRAME
@@ -125,13 +162,10 @@ def _is_embed_blockquote(tag: Tag) -> bool:
     return bool(classes) and _EMBED_CLASSES.search(classes) is not None
 
 
-def _blockquote_ref(tag: Tag, article: str, offset: int) -> EmbedRef | None:
+def _blockquote_ref(
+    tag: Tag, status_links: list[tuple[Tag, XLink]], article: str, offset: int
+) -> EmbedRef:
     """An embed blockquote: the tweet's id from its attributes or its date link, plus baseline."""
-    status_links: list[tuple[Tag, XLink]] = []
-    for anchor in tag.find_all("a", href=True):
-        link = classify(str(anchor["href"]))
-        if link is not None and link.kind in (LinkKind.STATUS, LinkKind.EMBED):
-            status_links.append((anchor, link))
     tweet_id = _tweet_id_attribute(tag)
     date_anchor: Tag | None = None
     handle = None
@@ -141,12 +175,7 @@ def _blockquote_ref(tag: Tag, article: str, offset: int) -> EmbedRef | None:
     if chosen is not None:
         date_anchor, link = chosen
         tweet_id, handle = link.tweet_id, link.handle
-    cite = _classify_attribute(tag, "cite")
-    if tweet_id is None and cite is not None:
-        tweet_id, handle = cite.tweet_id, cite.handle
     attribution = parse_attribution(tag.get_text(" "))
-    if tweet_id is None and attribution is None:
-        return None
     quoted, pics, tcos = _tweet_text(tag)
     date = parse_date(date_anchor.get_text(" ")) if date_anchor is not None else None
     if date is None and attribution is not None:
@@ -250,7 +279,7 @@ def _location(node: Tag | NavigableString) -> Location:
     Class and id names are compared as whole tokens (``sidebar``, ``widget_twitter``), since
     layout classes such as ``l-sidebar-fixed`` or ``figure-footer`` wrap article bodies too.
     """
-    for parent in node.parents:
+    for parent in islice(node.parents, _MAX_DEPTH):
         name = parent.name
         if name in ("article", "main") or parent.get("role") == "main":
             return Location.BODY

@@ -41,7 +41,9 @@ def merge_refs(refs: list[EmbedRef]) -> list[EmbedRef]:
     for ref in sorted(refs, key=lambda r: (r.tweet_id is None, r.offset)):
         key = _key(ref)
         if ref.tweet_id is None:
-            key = next((by_media[m] for m in (*ref.pic_links, *ref.tco_links) if m in by_media), key)
+            key = next(
+                (by_media[m] for m in (*ref.pic_links, *ref.tco_links) if m in by_media), key
+            )
         groups.setdefault(key, []).append(ref)
         for media in (*ref.pic_links, *ref.tco_links):
             by_media.setdefault(media, key)
@@ -90,4 +92,3 @@ def _checked(ref: EmbedRef) -> EmbedRef:
             warnings.append(DATE_MISMATCH)
     created_at = created.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     return replace(ref, created_at=created_at, warnings=tuple(warnings))
-

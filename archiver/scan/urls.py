@@ -33,8 +33,12 @@ _MAX_URL = 4096
 # Path characters: printable ASCII except delimiters that never occur inside a link in prose,
 # plus Latin and Cyrillic letters; CJK text right after a URL ends it (as twitter-text does).
 _PATH = re.compile(
-    r"(?::\d{1,5})?(?:[/?#][^\s<>\"'`{}\\^\[\]…\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]{0,%d})?"
-    % _MAX_URL
+    r"(?::\d{1,5})?(?:[/?#][^\s<>\"'`{}\\^\[\]…\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]"
+    rf"{{0,{_MAX_URL}}})?"
+)
+# t.co codes are alphanumeric: "t.co/abc-" ends before the dash (as twitter-text cuts it).
+_TCO_PATH = re.compile(
+    r"/[A-Za-z0-9]{1,40}(?:\?[A-Za-z0-9=&_.%-]{0,200})?(?:#[A-Za-z0-9_-]{0,100})?"
 )
 _TRAILING = ".,;:!?*'\"»”’"
 _ELLIPSES = ("…", "...")
@@ -79,7 +83,7 @@ _RESERVED = frozenset(
     }
 )
 _STATUS_PATH = re.compile(
-    r"/(?:(?P<user>[A-Za-z0-9_]{1,15})/status(?:es)?|i/web/status|i/status|statuses)"
+    r"/(?:i/web/status|i/status|statuses|(?P<user>[A-Za-z0-9_]{1,15})/status(?:es)?)"
     r"/(?P<id>\d{1,19})(?:[/?#.]|$)"
 )
 _SHORT_CODE = re.compile(r"/(?P<code>[A-Za-z0-9]{4,16})(?:[/?#]|$)")
@@ -152,7 +156,8 @@ def find_links(text: str) -> Iterator[FoundLink]:
                 break
         if start == host_start and start > 0 and text[start - 1] in "@/":
             continue  # an e-mail address, or a host inside another URL's path
-        path = _PATH.match(text, host_end)
+        is_tco = text[host_start:host_end].lower() == "t.co"
+        path = (_TCO_PATH if is_tco else _PATH).match(text, host_end)
         end = path.end() if path else host_end
         end = _trim(text, start, end)
         pos = max(pos, end)
@@ -168,9 +173,8 @@ def _trim(text: str, start: int, end: int) -> int:
     """Drop trailing punctuation and unbalanced closing brackets from text[start:end]."""
     while end > start:
         last = text[end - 1]
-        if last in _TRAILING:
-            end -= 1
-        elif last == ")" and text.count("(", start, end) < text.count(")", start, end):
+        unbalanced = last == ")" and text.count("(", start, end) < text.count(")", start, end)
+        if last in _TRAILING or unbalanced:
             end -= 1
         else:
             break
