@@ -4,8 +4,8 @@ The public API is what ``__all__`` lists; every other module is internal and may
 """
 
 import contextlib
+from typing import Any
 
-from archiver.api import ScanResult, scan
 from archiver.config import Settings, load_settings
 from archiver.errors import (
     ArchiveError,
@@ -51,6 +51,28 @@ __all__ = [
     "scan_document",
 ]
 
-for _name in __all__:  # reprs and tracebacks show archiver.X, not the private module
+# Entry points that need the network stack load on first use, so that importing the pure
+# parts (archiver.scan, archiver.models) pulls in no httpx, playwright or sqlite3.
+_LAZY = {"ScanResult": "archiver.api", "scan": "archiver.api"}
+
+
+def _public(obj: Any) -> Any:
+    """Show ``archiver.X`` in reprs and tracebacks, not the private module."""
     with contextlib.suppress(AttributeError, TypeError):
-        globals()[_name].__module__ = "archiver"
+        obj.__module__ = "archiver"
+    return obj
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = _public(getattr(importlib.import_module(_LAZY[name]), name))
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'archiver' has no attribute {name!r}")
+
+
+for _name in __all__:
+    if _name not in _LAZY:
+        _public(globals()[_name])

@@ -76,10 +76,16 @@ def scan(
     elif fmt == "csv":
         report.write_csv((r.to_json() for r in refs), report.SCAN_COLUMNS, out)
     else:
-        report.write_scan_table(refs, Console())
+        report.write_scan_table(refs, _console())
     for error in result.errors:
         click.echo(f"archiver: {error}", err=True)
     return EXIT_PARTIAL if result.errors else EXIT_OK
+
+
+def _console() -> Console:
+    """Rich console; wide enough to read when stdout is a file or a pipe."""
+    console = Console()
+    return console if console.is_terminal else Console(width=140)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

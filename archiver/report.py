@@ -65,20 +65,27 @@ def short_name(article: str) -> str:
 
 
 def write_scan_table(refs: Sequence[EmbedRef], console: Console) -> None:
-    table = Table(title=f"{len(refs)} tweet reference(s)", show_lines=False)
-    for column in ("article", "tweet", "author", "date", "kind", "where"):
-        table.add_column(column, no_wrap=True, overflow="ellipsis", max_width=28)
-    table.add_column("quoted text", overflow="ellipsis", no_wrap=True, min_width=20)
+    """One table per article: the tweet, who and when, how it is cited, what it quoted."""
+    by_article: dict[str, list[EmbedRef]] = {}
     for ref in refs:
-        author = f"@{ref.handle}" if ref.handle else ""
-        warn = " ⚠ date" if "date_mismatch" in ref.warnings else ""
-        table.add_row(
-            short_name(ref.article),
-            ref.tweet_id or ref.url or "—",
-            author,
-            (ref.date or "") + warn,
-            str(ref.kind),
-            str(ref.location),
-            excerpt(ref.quoted_text),
-        )
-    console.print(table)
+        by_article.setdefault(ref.article, []).append(ref)
+    for article, group in by_article.items():
+        table = Table(title=f"{short_name(article)}: {len(group)} tweet reference(s)")
+        table.add_column("tweet", no_wrap=True, min_width=19)
+        table.add_column("author", no_wrap=True, overflow="ellipsis", min_width=8, max_width=18)
+        table.add_column("date", no_wrap=True, min_width=10)
+        table.add_column("cited as", no_wrap=True, overflow="ellipsis", min_width=8, max_width=30)
+        table.add_column("quoted text", no_wrap=True, overflow="ellipsis", max_width=50)
+        for ref in group:
+            where = "" if ref.location == "body" else f" ({ref.location})"
+            warn = " ⚠" if "date_mismatch" in ref.warnings else ""
+            table.add_row(
+                ref.tweet_id or (ref.url or "—").split("://")[-1],
+                f"@{ref.handle}" if ref.handle else "",
+                (ref.date or "") + warn,
+                f"{ref.kind}{where}",
+                excerpt(ref.quoted_text, 200),
+            )
+        console.print(table)
+    if not refs:
+        console.print("no tweet references found")

@@ -42,8 +42,8 @@ _JSON_ESCAPES = (
     ("\\u003e", ">"),
 )
 _DASH_START = ("—", "–", "--", "&mdash;")
-_OFFSET_SCALE = 100_000
-_MAX_DEPTH = 256  # ancestors looked at; deeper nesting is hostile input, not an article  # refs found inside one text node keep their order within it
+_OFFSET_SCALE = 100_000  # refs found inside one text node keep their order within it
+_MAX_DEPTH = 256  # ancestors looked at; deeper nesting is hostile input, not an article
 
 
 def scan_html(html: str, article: str) -> list[EmbedRef]:

@@ -23,9 +23,10 @@ from urllib.parse import parse_qs, urlsplit
 
 __all__ = ["LinkKind", "XLink", "classify", "find_links", "might_mention_x"]
 
-# Any of these substrings must be present for a text to hold an X link. Lower-case.
-_ANCHOR = re.compile(r"twitter\.com|x\.com|t\.co/|pic\.x\.com|nitter|xcancel\.com", re.IGNORECASE)
-_QUICK_MARKERS = ("twitter", "x.com", "t.co", "nitter", "xcancel", "tweet", "X.COM", "T.CO")
+# Searched in an ASCII-folded, lower-cased bytes copy of the text (same length, same offsets),
+# which is several times faster than a case-insensitive search of the str.
+_ANCHOR = re.compile(rb"twitter\.com|x\.com|t\.co/|nitter|xcancel\.com")
+_QUICK_MARKERS = (b"twitter", b"x.com", b"t.co", b"nitter", b"xcancel")
 
 _HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_")
 _MAX_HOST = 253
@@ -123,15 +124,22 @@ class FoundLink:
 
 def might_mention_x(text: str) -> bool:
     """Cheap pre-check: False means ``text`` cannot hold any X link (most of a feed)."""
-    return any(marker in text for marker in _QUICK_MARKERS) or bool(_ANCHOR.search(text))
+    folded = _fold(text)
+    return any(marker in folded for marker in _QUICK_MARKERS)
+
+
+def _fold(text: str) -> bytes:
+    """ASCII lower-case bytes, one byte per character, so offsets match ``text``."""
+    return text.encode("ascii", "replace").lower()
 
 
 def find_links(text: str) -> Iterator[FoundLink]:
     """Yield every X link in ``text`` in order, with its span (see the module docstring)."""
     pos = 0
     n = len(text)
+    folded = _fold(text)
     while True:
-        anchor = _ANCHOR.search(text, pos)
+        anchor = _ANCHOR.search(folded, pos)
         if anchor is None:
             return
         host_start = anchor.start()
@@ -139,7 +147,7 @@ def find_links(text: str) -> Iterator[FoundLink]:
         while host_start > floor and text[host_start - 1] in _HOST_CHARS:
             host_start -= 1
         host_end = anchor.end()
-        if text[host_end - 1] == "/":  # the t.co/ anchor takes the slash
+        if folded[host_end - 1] == ord("/"):  # the t.co/ anchor takes the slash
             host_end -= 1
         ceiling = min(n, host_end + _MAX_HOST)
         while host_end < ceiling and text[host_end] in _HOST_CHARS:
