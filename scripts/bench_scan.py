@@ -22,11 +22,11 @@ from archiver.inputs import read_path
 from archiver.scan import Format, scan_document
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-WORDS = (
+SENTENCE = (
     "the council said on friday that storm water would reach the quay before noon while "
-    "residents were told to move cars and rail services were suspended across the region "
-    "according to officials who spoke at a briefing in the town hall about the response"
-).split()
+    "residents were told to move cars and rail services were suspended across the region"
+)
+WORDS = SENTENCE.split(" ")
 SHARE = (
     '<div class="share"><a href="https://twitter.com/intent/tweet?url=https%3A%2F%2Fexample.org">'
     'Tweet</a><a href="https://twitter.com/examplenews">Follow</a></div>'
@@ -121,11 +121,10 @@ def main(argv: list[str] | None = None) -> int:
             docs[fmt].append(read_path(path))
         for fmt, group in docs.items():
             rounds = 20 if fmt is Format.HTML else 400
-            seconds = timed(lambda g=group: [scan_all(g, None) for _ in range(rounds)])
+            seconds = timed(lambda g=group, r=rounds: [scan_all(g, None) for _ in range(r)])
             label = "html" if fmt is Format.HTML else "text+markdown"
-            print(
-                f"corpus {label:<14} {mb(group) * rounds / seconds:7.1f} MB/s  ({mb(group):.2f} MB x {rounds})"
-            )
+            rate = mb(group) * rounds / seconds
+            print(f"corpus {label:<14} {rate:7.1f} MB/s  ({mb(group):.2f} MB x {rounds})")
     else:
         print(f"(no corpus at {args.corpus}: skipped the corpus figures)")
 
@@ -134,9 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     for fmt, group in mix.items():
         seconds = timed(lambda g=group, f=fmt: scan_all(g, f))
         total += seconds
-        print(
-            f"mix    {fmt!s:<14} {mb(group) / seconds:7.1f} MB/s  ({mb(group):.1f} MB, {len(group)} articles)"
-        )
+        rate = mb(group) / seconds
+        print(f"mix    {fmt!s:<14} {rate:7.1f} MB/s  ({mb(group):.1f} MB, {len(group)} articles)")
     whole = sum(mb(g) for g in mix.values())
     print(f"mix    {'all':<14} {whole / total:7.1f} MB/s  ({whole:.1f} MB in {total:.1f} s)")
 
