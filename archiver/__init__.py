@@ -4,7 +4,7 @@ The public API is what ``__all__`` lists; every other module is internal and may
 """
 
 import contextlib
-from typing import Any
+from typing import Any as _Any
 
 from archiver.config import Settings, load_settings
 from archiver.errors import (
@@ -56,14 +56,14 @@ __all__ = [
 _LAZY = {"ScanResult": "archiver.api", "scan": "archiver.api"}
 
 
-def _public(obj: Any) -> Any:
+def _public(obj: _Any) -> _Any:
     """Show ``archiver.X`` in reprs and tracebacks, not the private module."""
     with contextlib.suppress(AttributeError, TypeError):
         obj.__module__ = "archiver"
     return obj
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _Any:
     if name in _LAZY:
         import importlib
 
