@@ -9,6 +9,7 @@
     │   ├── RateLimited      carries ``retry_after`` in seconds, when the server said
     │   ├── HostNotAllowed   outside the allow-list, or a private/loopback address
     │   ├── ResponseTooLarge
+    │   ├── ServerError      5xx after retries
     │   └── LoginWall
     ├── CaptureError         the browser could not capture a page
     ├── ArchiveError         a WARC/WACZ could not be written or read
@@ -33,6 +34,7 @@ __all__ = [
     "RateLimited",
     "ResponseTooLarge",
     "ScanError",
+    "ServerError",
     "StoreError",
 ]
 
@@ -76,6 +78,10 @@ class HostNotAllowed(FetchError):
 
 
 class ResponseTooLarge(FetchError):
+    pass
+
+
+class ServerError(FetchError):
     pass
 
 

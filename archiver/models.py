@@ -10,7 +10,18 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["SCHEMA_VERSION", "EmbedRef", "Location", "RefKind"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "EmbedRef",
+    "Evidence",
+    "Location",
+    "Outcome",
+    "RefKind",
+    "Status",
+    "Target",
+    "TweetFacts",
+    "Verdict",
+]
 
 SCHEMA_VERSION = 1
 
@@ -100,3 +111,161 @@ class EmbedRef:
             created_at=data.get("created_at"),
             warnings=tuple(data.get("warnings", ())),
         )
+
+
+class Status(StrEnum):
+    """A verdict on one tweet: exactly the statuses of the verdict table (docs/verdicts.md)."""
+
+    LIVE = "live"
+    ALTERED = "altered"
+    DELETED = "deleted"
+    SUSPENDED = "suspended"
+    PROTECTED = "protected"
+    WITHHELD = "withheld"
+    RESTRICTED = "restricted"
+    UNAVAILABLE = "unavailable"
+    UNKNOWN = "unknown"
+
+
+class Outcome(StrEnum):
+    """What one source said about a tweet."""
+
+    FOUND = "found"  # the tweet, with its facts
+    NOT_FOUND = "not_found"  # 404, or a 200 with an empty object
+    TOMBSTONE = "tombstone"  # a placeholder with a (localised) reason text
+    REFUSED = "refused"  # the source answered but will not show it (403, suspended user)
+    REDIRECT = "redirect"  # a short link's hop
+    ERROR = "error"  # we could not tell: network error, timeout, 429, 5xx, login wall
+
+
+@dataclass(frozen=True, slots=True)
+class TweetFacts:
+    """What a source says a tweet is; volatile counters (likes, replies) are left out."""
+
+    tweet_id: str
+    text: str | None = None
+    handle: str | None = None
+    author_name: str | None = None
+    created_at: str | None = None
+    media: tuple[str, ...] = ()  # media URLs (pbs.twimg.com / video.twimg.com)
+    quoted_id: str | None = None
+    edit_ids: tuple[str, ...] = ()
+    is_edited: bool = False
+    is_stale_edit: bool = False
+    lang: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "tweet_id": self.tweet_id,
+            "text": self.text,
+            "handle": self.handle,
+            "author_name": self.author_name,
+            "created_at": self.created_at,
+            "media": list(self.media),
+            "quoted_id": self.quoted_id,
+            "edit_ids": list(self.edit_ids),
+            "is_edited": self.is_edited,
+            "is_stale_edit": self.is_stale_edit,
+            "lang": self.lang,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> TweetFacts:
+        return cls(
+            tweet_id=data["tweet_id"],
+            text=data.get("text"),
+            handle=data.get("handle"),
+            author_name=data.get("author_name"),
+            created_at=data.get("created_at"),
+            media=tuple(data.get("media", ())),
+            quoted_id=data.get("quoted_id"),
+            edit_ids=tuple(data.get("edit_ids", ())),
+            is_edited=bool(data.get("is_edited")),
+            is_stale_edit=bool(data.get("is_stale_edit")),
+            lang=data.get("lang"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One source's answer about one tweet, as fetched; the raw bytes go to the WARC.
+
+    ``status_hint`` is what this answer alone suggests (a tombstone's meaning); the verdict
+    weighs all answers together. ``record_id`` is the WARC record that holds the response.
+    """
+
+    source: str  # "syndication", "oembed", "resolve", "embed_page", "status_page"
+    url: str
+    outcome: Outcome
+    http_status: int | None = None
+    facts: TweetFacts | None = None
+    status_hint: Status | None = None
+    detail: str | None = None  # tombstone text, error message, or redirect target
+    fetched_at: str | None = None
+    record_id: str | None = None
+    body: bytes = field(default=b"", repr=False, compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "url": self.url,
+            "outcome": str(self.outcome),
+            "http_status": self.http_status,
+            "facts": self.facts.to_json() if self.facts else None,
+            "status_hint": str(self.status_hint) if self.status_hint else None,
+            "detail": self.detail,
+            "fetched_at": self.fetched_at,
+            "record_id": self.record_id,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Evidence:
+        facts = data.get("facts")
+        hint = data.get("status_hint")
+        return cls(
+            source=data["source"],
+            url=data["url"],
+            outcome=Outcome(data["outcome"]),
+            http_status=data.get("http_status"),
+            facts=TweetFacts.from_json(facts) if facts else None,
+            status_hint=Status(hint) if hint else None,
+            detail=data.get("detail"),
+            fetched_at=data.get("fetched_at"),
+            record_id=data.get("record_id"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One tweet to check, however many references cite it."""
+
+    tweet_id: str
+    refs: tuple[EmbedRef, ...] = ()
+    resolved_from: tuple[Evidence, ...] = ()  # short-link hops that led here
+
+    @property
+    def handle(self) -> str | None:
+        return next((r.handle for r in self.refs if r.handle), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The status of one tweet with its reasons and the evidence it rests on."""
+
+    status: Status
+    reasons: tuple[str, ...]
+    evidence: tuple[Evidence, ...] = ()
+    fingerprint: str | None = None
+    changes: tuple[str, ...] = ()  # what differs: "text", "media", "handle", "edited", …
+    diff: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA_VERSION,
+            "status": str(self.status),
+            "reasons": list(self.reasons),
+            "changes": list(self.changes),
+            "diff": self.diff,
+            "fingerprint": self.fingerprint,
+            "evidence": [e.to_json() for e in self.evidence],
+        }

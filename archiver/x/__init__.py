@@ -6,5 +6,6 @@ no network library.
 """
 
 from archiver.x.snowflake import snowflake_time
+from archiver.x.token import syndication_token
 
-__all__ = ["snowflake_time"]
+__all__ = ["snowflake_time", "syndication_token"]

@@ -1,0 +1,235 @@
+"""GET with every guard a hostile article calls for, and a record of every hop.
+
+:class:`Fetcher` follows redirects itself so that each hop is checked against the allow-list
+and handed to the recorder as its own exchange. Timeouts, resets, 429 (honouring
+``Retry-After``) and 5xx are retried with backoff; what still fails raises a
+:class:`~archiver.errors.FetchError`, which callers turn into ``unknown`` evidence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+
+from archiver.config import Settings
+from archiver.errors import (
+    FetchError,
+    FetchTimeout,
+    HostNotAllowed,
+    LoginWall,
+    RateLimited,
+    ResponseTooLarge,
+    ServerError,
+)
+from archiver.net.exchange import Exchange
+from archiver.net.guard import check_host
+from archiver.net.transport import make_transport
+from archiver.x.endpoints import ALLOWED_HOSTS
+
+__all__ = ["CURL_USER_AGENT", "FetchResult", "Fetcher", "Recorder"]
+
+Recorder = Callable[[Exchange], None]
+CURL_USER_AGENT = "curl/8.5.0 (embed-archiver)"  # t.co answers curl-like clients with a 301
+DEFAULT_HEADERS = {
+    "User-Agent": CURL_USER_AGENT,
+    "Accept": "*/*",
+    "Accept-Encoding": "gzip, deflate, br",  # never zstd: replay tools cannot read it
+}
+MAX_HOPS = 10
+MAX_RETRY_AFTER = 60.0
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_LOGIN_PATHS = ("/login", "/i/flow/login", "/account/access")
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """The final response and every exchange (redirect hops first) that led to it."""
+
+    url: str
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    exchanges: tuple[Exchange, ...]
+    fetched_at: str
+
+    @property
+    def hops(self) -> tuple[str, ...]:
+        return tuple(e.url for e in self.exchanges)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _worth_retrying(exc: BaseException) -> bool:
+    return isinstance(exc, FetchError) and not isinstance(
+        exc, HostNotAllowed | ResponseTooLarge | LoginWall
+    )
+
+
+class Fetcher:
+    """An async client for X's hosts, built from :class:`~archiver.config.Settings`."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        recorder: Recorder | None = None,
+        *,
+        allowed_hosts: frozenset[str] = ALLOWED_HOSTS,
+        backoff: float = 0.5,
+    ) -> None:
+        self._settings = settings
+        self._recorder = recorder
+        self._allowed = allowed_hosts
+        self._backoff = backoff
+        host_map = {host: (addr, port) for host, addr, port in settings.resolve}
+        transport = make_transport(
+            host_map, settings.allow_private, settings.ca_bundle, settings.concurrency
+        )
+        self._client = httpx.AsyncClient(
+            transport=transport,
+            timeout=httpx.Timeout(settings.timeout),
+            headers=DEFAULT_HEADERS,
+            follow_redirects=False,
+        )
+        self._overall = asyncio.Semaphore(settings.concurrency)
+        self._per_host: dict[str, asyncio.Semaphore] = {}
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def get(
+        self,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+    ) -> FetchResult:
+        """GET ``url``; any status is returned except 429 and 5xx, which raise after retries."""
+        exchanges: list[Exchange] = []
+        current = url
+        for _ in range(MAX_HOPS):
+            exchange = await self._with_retries(current, headers)
+            exchanges.append(exchange)
+            location = dict((k.lower(), v) for k, v in exchange.response_headers).get("location")
+            if exchange.status in _REDIRECTS and location:
+                target = urljoin(current, location)
+                if urlsplit(target).path.startswith(_LOGIN_PATHS):
+                    raise LoginWall(f"{url}: redirected to a login page ({target})", url=url)
+                if follow_redirects:
+                    current = target
+                    continue
+            return FetchResult(
+                url=current,
+                status=exchange.status,
+                headers=exchange.response_headers,
+                body=exchange.body,
+                exchanges=tuple(exchanges),
+                fetched_at=exchanges[0].started_at,
+            )
+        raise FetchError(f"{url}: more than {MAX_HOPS} redirects", url=url)
+
+    async def _with_retries(self, url: str, headers: Mapping[str, str] | None) -> Exchange:
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self._settings.retries + 1),
+            wait=self._wait,
+            retry=retry_if_exception(_worth_retrying),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                return await self._once(url, headers)
+        raise AssertionError("unreachable: tenacity re-raises the last error")
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, RateLimited) and exc.retry_after is not None:
+            return min(exc.retry_after, MAX_RETRY_AFTER)
+        base = self._backoff * 2 ** (state.attempt_number - 1)
+        return float(min(base + random.uniform(0, base / 2), MAX_RETRY_AFTER))
+
+    async def _once(self, url: str, headers: Mapping[str, str] | None) -> Exchange:
+        host = urlsplit(url).hostname or ""
+        check_host(host, self._allowed, url)
+        per_host = self._per_host.setdefault(host, asyncio.Semaphore(self._settings.per_host))
+        async with self._overall, per_host:
+            exchange = await self._send(url, headers)
+        if self._recorder is not None:
+            self._recorder(exchange)
+        if exchange.status == 429:
+            retry_after = _retry_after(
+                dict((k.lower(), v) for k, v in exchange.response_headers).get("retry-after")
+            )
+            raise RateLimited(f"{url}: rate limited (429)", url=url, retry_after=retry_after)
+        if exchange.status >= 500:
+            raise ServerError(f"{url}: server error {exchange.status}", url=url)
+        return exchange
+
+    async def _send(self, url: str, headers: Mapping[str, str] | None) -> Exchange:
+        started = _now()
+        request = self._client.build_request("GET", url, headers=headers)
+        limit = self._settings.max_response_bytes
+        try:
+            response = await self._client.send(request, stream=True)
+            try:
+                remote_ip = _peer_ip(response)
+                chunks: list[bytes] = []
+                size = 0
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > limit:
+                        raise ResponseTooLarge(f"{url}: response over {limit} bytes", url=url)
+                    chunks.append(chunk)
+            finally:
+                await response.aclose()
+        except httpx.TimeoutException as exc:
+            raise FetchTimeout(f"{url}: timed out ({type(exc).__name__})", url=url) from exc
+        except httpx.HTTPError as exc:
+            raise FetchError(f"{url}: {type(exc).__name__}: {exc}", url=url) from exc
+        return Exchange(
+            method="GET",
+            url=url,
+            request_headers=tuple(request.headers.multi_items()),
+            status=response.status_code,
+            reason=response.reason_phrase,
+            response_headers=tuple(response.headers.multi_items()),
+            body=b"".join(chunks),
+            http_version=response.http_version,
+            remote_ip=remote_ip,
+            started_at=started,
+        )
+
+
+def _peer_ip(response: httpx.Response) -> str | None:
+    stream = response.extensions.get("network_stream")
+    if stream is None:
+        return None
+    address = stream.get_extra_info("server_addr")
+    return str(address[0]) if address else None

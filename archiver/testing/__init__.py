@@ -1,0 +1,1 @@
+"""Test utilities shipped with the package (documented public API): the simulated X."""

@@ -1,0 +1,384 @@
+"""The bodies the simulated X sends, in the shapes of ``../shared/x-samples``.
+
+Quirks kept on purpose: 2026 ``entities`` with ``{}`` for empty lists, ``pic.twitter.com``
+display URLs wrapping a ``t.co`` code, tombstones whose text ends in "Learn more" with an
+entity pointing at help.twitter.com, oEmbed JSON with ``\\/`` and ``\\u003C`` escapes and an
+``html`` ending in a blank line, t.co's meta-refresh page for browsers.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+from archiver.testing.simx.scenario import Scenario, TweetView
+
+__all__ = [
+    "EMBED_SCRIPT",
+    "embed_page",
+    "oembed_body",
+    "oembed_status",
+    "short_link_page",
+    "status_page",
+    "syndication_body",
+    "tombstone_text",
+]
+
+HELP_URL = "https://help.twitter.com/rules-and-policies/notices-on-twitter"
+TOMBSTONES = {
+    "deleted_tombstone": "This Post was deleted by the Post author. Learn more",
+    "suspended": "This Post is from a suspended account. Learn more",
+    "protected": (
+        "You’re unable to view this Post because this account owner limits who can view "
+        "their Posts. Learn more"
+    ),
+    "age_restricted": (
+        "Age-restricted adult content. This content might not be appropriate for people under "
+        "18 years old. To view this media, you’ll need to log in to X. Learn more"
+    ),
+    "withheld": "This Post from @{handle} has been withheld in {country} based on local law(s). Learn more",
+    "unavailable": "This Post is unavailable. Learn more",
+    "violated": "This Post violated the X Rules. Learn more",
+    "account_gone": "This Post is from an account that no longer exists. Learn more",
+}
+MISSING_PAGE = "Hmm...this page doesn’t exist. Try searching for something else."
+
+
+def _created(view: TweetView) -> datetime:
+    return datetime.fromisoformat(view.created_at.replace("Z", "+00:00"))
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def tombstone_text(view: TweetView) -> str:
+    return TOMBSTONES[view.state].format(handle=view.handle, country=view.withheld_in)
+
+
+def _entities_list(items: list[dict[str, Any]]) -> list[dict[str, Any]] | dict[str, Any]:
+    return items if items else {}  # the 2026 quirk: an empty list is sent as {}
+
+
+def tweet_json(view: TweetView, scenario: Scenario, phase: int, depth: int = 0) -> dict[str, Any]:
+    """A syndication ``Tweet`` object (counters vary with the phase; they are volatile)."""
+    visible = view.text
+    text = visible
+    urls = []
+    for code, expanded in view.links:
+        short = f"https://t.co/{code}"
+        start = text.find(short)
+        if start < 0:
+            text = f"{text} {short}"
+            start = text.find(short)
+        display = expanded.split("://", 1)[-1]
+        urls.append(
+            {
+                "display_url": display[:24] + ("…" if len(display) > 24 else ""),
+                "expanded_url": expanded,
+                "indices": [start, start + len(short)],
+                "url": short,
+            }
+        )
+    media_entities = []
+    media_details = []
+    photos = []
+    status_url = f"https://twitter.com/{view.handle}/status/{view.id}"
+    for number, photo in enumerate(view.photos, start=1):
+        short = f"https://t.co/{photo.code}"
+        if number == 1:
+            text = f"{text} {short}"
+        start = text.find(short)
+        entity = {
+            "display_url": f"pic.twitter.com/{photo.code}",
+            "expanded_url": f"{status_url}/photo/{number}",
+            "indices": [start, start + len(short)],
+            "url": short,
+        }
+        media_entities.append(entity)
+        media_url = f"https://pbs.twimg.com/media/{photo.media_key}.png"
+        media_details.append(
+            entity
+            | {
+                "ext_media_availability": {"status": "Available"},
+                "media_url_https": media_url,
+                "original_info": {"height": 135, "width": 240, "focus_rects": []},
+                "sizes": {"small": {"h": 135, "resize": "fit", "w": 240}},
+                "type": "photo",
+            }
+        )
+        photos.append(
+            {
+                "backgroundColor": {"red": 204, "green": 214, "blue": 221},
+                "cropCandidates": [],
+                "expandedUrl": entity["expanded_url"],
+                "url": media_url,
+                "width": 240,
+                "height": 135,
+            }
+        )
+    created = _created(view)
+    edit_ids = list(view.edit_ids or (view.id,))
+    data: dict[str, Any] = {
+        "__typename": "Tweet",
+        "lang": view.lang,
+        "favorite_count": 10 + 7 * phase,
+        "possibly_sensitive": False,
+        "created_at": _iso(created),
+        "display_text_range": [0, len(visible)],
+        "entities": {
+            "hashtags": {},
+            "urls": _entities_list(urls),
+            "user_mentions": {},
+            "symbols": {},
+            **({"media": media_entities} if media_entities else {}),
+        },
+        "id_str": view.id,
+        "text": text,
+        "user": {
+            "id_str": view.user_id,
+            "name": view.name,
+            "screen_name": view.handle,
+            "is_blue_verified": False,
+            "profile_image_shape": "Circle",
+            "verified": False,
+            "profile_image_url_https": f"https://pbs.twimg.com/profile_images/{view.user_id}/sim_normal.png",
+        },
+        "edit_control": {
+            "edit_tweet_ids": edit_ids,
+            "editable_until_msecs": str(int((created + timedelta(minutes=30)).timestamp() * 1000)),
+            "is_edit_eligible": True,
+            "edits_remaining": str(max(0, 6 - len(edit_ids))),
+        },
+        "conversation_count": 1 + phase,
+        "news_action_type": "conversation",
+        "isEdited": len(edit_ids) > 1 and edit_ids[-1] == view.id,
+        "isStaleEdit": view.stale_edit,
+    }
+    if media_details:
+        data["mediaDetails"] = media_details
+        data["photos"] = photos
+    if view.quoted_id and depth == 0:
+        quoted = scenario.view(view.quoted_id, phase)
+        if quoted is not None and quoted.state == "live":
+            data["quoted_tweet"] = tweet_json(quoted, scenario, phase, depth + 1)
+    return data
+
+
+def syndication_body(view: TweetView | None, scenario: Scenario, phase: int) -> tuple[int, Any]:
+    """Status and JSON for ``tweet-result``; None as body means an empty 404."""
+    if view is None or view.state == "deleted_404":
+        return 404, None
+    if view.state == "deleted_empty":
+        return 200, {}
+    if view.state == "live":
+        return 200, tweet_json(view, scenario, phase)
+    text = tombstone_text(view)
+    start = text.rfind("Learn more")
+    return 200, {
+        "__typename": "TweetTombstone",
+        "tombstone": {
+            "text": {
+                "text": text,
+                "entities": [
+                    {
+                        "from_index": start,
+                        "to_index": start + len("Learn more"),
+                        "ref": {
+                            "__typename": "TimelineUrl",
+                            "url": HELP_URL,
+                            "url_type": "ExternalUrl",
+                        },
+                    }
+                ],
+                "rtl": False,
+            }
+        },
+    }
+
+
+def _display_date(view: TweetView) -> str:
+    created = _created(view)
+    return f"{created:%B} {created.day}, {created.year}"
+
+
+def _text_html(view: TweetView) -> str:
+    parts = [html.escape(view.text, quote=False).replace("\n", "<br>")]
+    for code, expanded in view.links:
+        short = f"https://t.co/{code}"
+        link = f'<a href="{short}">{html.escape(expanded.split("://", 1)[-1])}</a>'
+        if short in parts[0]:
+            parts[0] = parts[0].replace(short, link)
+        else:
+            parts.append(link)
+    if view.photos:
+        code = view.photos[0].code
+        parts.append(f'<a href="https://t.co/{code}">pic.twitter.com/{code}</a>')
+    return " ".join(parts)
+
+
+def oembed_status(view: TweetView | None) -> tuple[int, dict[str, Any]]:
+    """oEmbed answers by state: 200 for visible tweets, 403 with a reason, else 404."""
+    if view is None or view.state in ("deleted_404", "deleted_empty", "deleted_tombstone"):
+        return 404, {"errors": [{"message": "Sorry, that page does not exist", "code": 34}]}
+    if view.state == "protected":
+        return 403, {"error": "Sorry, you are not authorized to see this status."}
+    if view.state == "suspended":
+        return 403, {"error": "User has been suspended."}
+    if view.state in ("unavailable", "violated", "account_gone"):
+        return 404, {"errors": [{"message": "Sorry, that page does not exist", "code": 34}]}
+    return 200, {}
+
+
+def oembed_body(view: TweetView, omit_script: bool) -> dict[str, Any]:
+    status_url = f"https://twitter.com/{view.handle}/status/{view.id}"
+    blockquote = (
+        f'<blockquote class="twitter-tweet"><p lang="{view.lang}" dir="ltr">{_text_html(view)}</p>'
+        f"&mdash; {html.escape(view.name)} (@{view.handle}) "
+        f'<a href="{status_url}?ref_src=twsrc%5Etfw">{_display_date(view)}</a></blockquote>\n'
+    )
+    if not omit_script:
+        blockquote += '<script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>\n'
+    return {
+        "url": status_url,
+        "author_name": view.name,
+        "author_url": f"https://twitter.com/{view.handle}",
+        "html": blockquote + "\n",
+        "width": 550,
+        "height": None,
+        "type": "rich",
+        "cache_age": "3153600000",
+        "provider_name": "Twitter",
+        "provider_url": "https://twitter.com",
+        "version": "1.0",
+    }
+
+
+def twitter_json(data: Any) -> bytes:
+    """JSON escaped as X's endpoints escape it (``\\/``, ``\\u003C``, ``\\u003E``)."""
+    text = json.dumps(data, separators=(",", ":"))
+    return text.replace("/", "\\/").replace("<", "\\u003C").replace(">", "\\u003E").encode()
+
+
+def short_link_page(target: str) -> bytes:
+    escaped = target.replace("/", "\\/")
+    return (
+        f'<head><noscript><META http-equiv="refresh" content="0;URL={html.escape(target)}"></noscript>'
+        f"<title>{html.escape(target)}</title></head><script>window.opener = null; "
+        f'location.replace("{escaped}")</script>'
+    ).encode()
+
+
+def status_page(view: TweetView | None) -> tuple[int, bytes]:
+    """A logged-out x.com status page: a small shell with the post, or the missing page."""
+    if view is None or view.state != "live":
+        body = (
+            f"<!doctype html><html><head><title>X</title></head><body><main><div>{MISSING_PAGE}"
+            "</div></main></body></html>"
+        )
+        return (404 if view is None or view.state.startswith("deleted") else 200), body.encode()
+    text = html.escape(view.text)
+    body = (
+        "<!doctype html><html><head>"
+        f'<meta property="og:title" content="{html.escape(view.name)} on X">'
+        f'<meta property="og:description" content="“{text}”">'
+        f"<title>{html.escape(view.name)} on X: “{text}” / X</title></head><body><main>"
+        f'<article data-testid="tweet"><div data-testid="User-Name">{html.escape(view.name)} '
+        f'@{view.handle}</div><div data-testid="tweetText">{text}</div></article>'
+        "</main></body></html>"
+    )
+    return 200, body.encode()
+
+
+def embed_page(tweet_id: str, lang: str) -> bytes:
+    """``platform.twitter.com/embed/Tweet.html``: a shell whose script loads and renders."""
+    return (
+        '<!DOCTYPE html><html lang="' + html.escape(lang) + '"><head><meta charset="utf-8">'
+        "<title>X Post</title><style>"
+        "body{margin:0;font:15px/1.4 sans-serif;background:#fff;color:#0f1419}"
+        "article{border:1px solid #cfd9de;border-radius:12px;padding:12px 16px;max-width:520px}"
+        ".name{font-weight:700}.handle,.time{color:#536471}.photo{width:100%;border-radius:12px}"
+        ".quoted{border:1px solid #cfd9de;border-radius:12px;padding:8px;margin-top:8px}"
+        ".tweet-empty{width:520px;height:200px;border:1px solid #cfd9de;border-radius:12px}"
+        '</style></head><body><div id="app" data-tweet-id="' + html.escape(tweet_id) + '"></div>'
+        '<script src="https://platform.twitter.com/embed/embed.simx.js"></script></body></html>'
+    ).encode()
+
+
+EMBED_SCRIPT = r"""(function () {
+  var params = new URLSearchParams(location.search);
+  var id = params.get('id') || '';
+  var lang = params.get('lang') || 'en';
+  var root = document.getElementById('app');
+  function token(value) {
+    return ((Number(value) / 1e15) * Math.PI).toString(36).replace(/(0+|\.)/g, '');
+  }
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text) node.textContent = text;
+    return node;
+  }
+  function done(state) { document.body.setAttribute('data-rendered', state); }
+  function empty(reason) {
+    root.textContent = '';
+    var box = el('div', 'tweet-empty');
+    box.setAttribute('data-testid', 'tweet-empty');
+    box.setAttribute('data-reason', reason);
+    root.appendChild(box);
+    done('empty');
+  }
+  function visibleText(t) {
+    var range = t.display_text_range || [0, (t.text || '').length];
+    return Array.from(t.text || '').slice(range[0], range[1]).join('');
+  }
+  function tweetBox(t, cls) {
+    var box = el('article', cls);
+    box.setAttribute('data-testid', 'tweet');
+    var head = el('div', 'author');
+    head.appendChild(el('span', 'name', t.user.name));
+    head.appendChild(document.createTextNode(' '));
+    head.appendChild(el('span', 'handle', '@' + t.user.screen_name));
+    box.appendChild(head);
+    var text = el('p', 'text', visibleText(t));
+    text.setAttribute('data-testid', 'tweetText');
+    box.appendChild(text);
+    (t.mediaDetails || []).forEach(function (m) {
+      if (m.type !== 'photo') return;
+      var img = el('img', 'photo');
+      img.src = m.media_url_https + '?name=small';
+      img.alt = 'Image';
+      box.appendChild(img);
+    });
+    return box;
+  }
+  function render(t) {
+    root.textContent = '';
+    var box = tweetBox(t, 'tweet');
+    if (t.quoted_tweet && t.quoted_tweet.user) box.appendChild(tweetBox(t.quoted_tweet, 'quoted'));
+    var when = new Date(t.created_at);
+    var link = el('a', 'time', when.toUTCString());
+    link.href = 'https://twitter.com/' + t.user.screen_name + '/status/' + t.id_str;
+    box.appendChild(link);
+    root.appendChild(box);
+    var images = Array.from(box.querySelectorAll('img'));
+    Promise.all(images.map(function (img) {
+      return img.complete ? null : new Promise(function (ok) { img.onload = img.onerror = ok; });
+    })).then(function () { done('tweet'); });
+  }
+  fetch('https://cdn.syndication.twimg.com/tweet-result?id=' + id + '&lang=' + lang + '&token=' + token(id))
+    .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.json(); })
+    .then(function (t) {
+      if (!t || t.__typename !== 'Tweet' || !t.user) { empty((t && t.__typename) || 'empty'); return; }
+      render(t);
+    })
+    .catch(function (e) { empty(String(e)); });
+})();
+"""
+
+
+def quote_url(url: str) -> str:
+    return quote(url, safe="")
