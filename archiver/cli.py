@@ -10,8 +10,11 @@ Exit codes (documented in docs/cli.md):
 
 from __future__ import annotations
 
+import json
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +22,10 @@ import click
 from rich.console import Console
 
 from archiver import api, report
+from archiver.check import CHECK_COLUMNS
 from archiver.config import NOT_GIVEN, Settings, load_settings
 from archiver.errors import ArchiverError
+from archiver.models import Status
 
 __all__ = ["main"]
 
@@ -86,6 +91,161 @@ def _console() -> Console:
     """Rich console; wide enough to read when stdout is a file or a pipe."""
     console = Console()
     return console if console.is_terminal else Console(width=140)
+
+
+def _network_options(command: Any) -> Any:
+    """Options every networked command shares (also settable in the config file)."""
+    options = [
+        click.option(
+            "--resolve",
+            "resolve",
+            multiple=True,
+            metavar="HOST=ADDR:PORT",
+            help="Connect to ADDR:PORT for HOST, keeping URL, Host header and TLS name (repeatable).",
+        ),
+        click.option(
+            "--ca-bundle",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="An extra CA certificate (PEM) to trust: a mirror, a proxy, the simulator.",
+        ),
+        click.option("--concurrency", type=int, help="Requests in flight at once, overall."),
+        click.option(
+            "--simx",
+            "simx",
+            metavar="SCENARIO",
+            help="Start the simulated X in-process on SCENARIO (a name or a file) and use it.",
+        ),
+        click.option("--simx-phase", type=int, default=0, show_default=True, help="The simulator's phase."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _network_settings(
+    ctx: click.Context,
+    resolve: tuple[str, ...],
+    ca_bundle: Path | None,
+    concurrency: int | None,
+    **flags: Any,
+) -> Settings:
+    given: dict[str, Any] = {
+        "resolve": resolve if resolve else NOT_GIVEN,
+        "ca_bundle": ca_bundle if ca_bundle else NOT_GIVEN,
+        "concurrency": concurrency if concurrency else NOT_GIVEN,
+    }
+    return _settings(ctx, **given, **flags)
+
+
+@contextmanager
+def _maybe_simx(scenario: str | None, phase: int, settings: Settings) -> Iterator[Settings]:
+    """``settings`` as they are, or pointed at a simulator started for the block."""
+    if scenario is None:
+        yield settings
+        return
+    from archiver.testing.simx import SimX, load_scenario
+
+    try:
+        loaded = load_scenario(scenario)
+    except (OSError, ValueError) as exc:
+        raise click.BadParameter(str(exc), param_hint="--simx") from exc
+    with SimX(loaded, phase=phase) as sim:
+        click.echo(
+            f"archiver: simulated X ({loaded.name}, phase {phase}) on {sim.address}:{sim.port}",
+            err=True,
+        )
+        yield sim.settings(settings)
+
+
+def _statuses(value: str | None) -> frozenset[Status]:
+    if not value:
+        return frozenset()
+    try:
+        return frozenset(Status(v.strip()) for v in value.split(",") if v.strip())
+    except ValueError:
+        known = ",".join(s.value for s in Status)
+        raise click.BadParameter(f"{value!r}: statuses are {known}", param_hint="--fail-on") from None
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "jsonl", "csv"]),
+    default="table",
+    show_default=True,
+    help="table for people; jsonl or csv (one reference per line) for programs.",
+)
+@click.option("--fail-on", metavar="STATUS,…", help="Exit with 3 when a tweet has one of these statuses.")
+@click.option(
+    "--record",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write every probe's request and response to this WARC file (.warc.gz).",
+)
+@_network_options
+@click.pass_context
+def check(
+    ctx: click.Context,
+    /,
+    sources: tuple[str, ...],
+    fmt: str,
+    fail_on: str | None,
+    record: Path | None,
+    simx: str | None,
+    simx_phase: int,
+    **network: Any,
+) -> int:
+    """Is each tweet that SOURCES cite still there? Scan, resolve, probe, decide (no browser)."""
+    fail_statuses = _statuses(fail_on)
+    settings = _network_settings(ctx, **network)
+    with _maybe_simx(simx, simx_phase, settings) as run_settings:
+        result = api.check(sources, run_settings, record=record)
+    rows = [row.to_json() for row in result.rows]
+    if fmt == "jsonl":
+        report.write_jsonl(rows, sys.stdout)
+    elif fmt == "csv":
+        report.write_csv(rows, (*report.SCAN_COLUMNS, *CHECK_COLUMNS), sys.stdout)
+    else:
+        report.write_check_table(rows, _console())
+    for error in result.errors:
+        click.echo(f"archiver: {error}", err=True)
+    if result.warc is not None:
+        click.echo(f"archiver: probes recorded in {result.warc}", err=True)
+    if fail_statuses & {Status(row["status"]) for row in rows}:
+        return EXIT_FAIL_ON
+    return EXIT_PARTIAL if result.errors else EXIT_OK
+
+
+@cli.command()
+@click.argument("scenario")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8443, show_default=True)
+@click.option("--phase", type=int, default=0, show_default=True)
+@click.option(
+    "--workdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("archives/simx"),
+    show_default=True,
+    help="Where the simulator's CA certificate is written.",
+)
+def simx(scenario: str, host: str, port: int, phase: int, workdir: Path) -> int:
+    """Run the simulated X on SCENARIO (a shipped name or a file) until interrupted."""
+    from archiver.testing.simx import SimX, load_scenario
+
+    try:
+        loaded = load_scenario(scenario)
+    except (OSError, ValueError) as exc:
+        raise click.BadParameter(str(exc), param_hint="SCENARIO") from exc
+    with SimX(loaded, host=host, port=port, phase=phase, workdir=workdir) as sim:
+        click.echo(json.dumps(sim.describe()), nl=True)
+        sys.stdout.flush()
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -105,16 +105,12 @@ def _coerce(values: Mapping[str, Any]) -> dict[str, Any]:
             if name == "resolve":
                 items = value.split(",") if isinstance(value, str) else value
                 out[name] = tuple(
-                    item if isinstance(item, tuple) else parse_resolve(str(item))
-                    for item in items
-                    if item
+                    item if isinstance(item, tuple) else parse_resolve(str(item)) for item in items if item
                 )
             elif kind.startswith("Path"):
                 out[name] = Path(value) if value not in (None, "") else None
             elif kind == "bool":
-                out[name] = (
-                    value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
-                )
+                out[name] = value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
             elif kind == "int":
                 out[name] = int(value)
             elif kind == "float":

@@ -31,9 +31,7 @@ class RefKind(StrEnum):
 
     BLOCKQUOTE = "blockquote"  # an embed's blockquote, rendered or not
     STATUS_LINK = "status_link"  # a plain link to the tweet's page
-    PLAINTEXT_ATTRIBUTION = (
-        "plaintext_attribution"  # a flattened embed: text, then — Name (@h) Date
-    )
+    PLAINTEXT_ATTRIBUTION = "plaintext_attribution"  # a flattened embed: text, then — Name (@h) Date
     SHORTCODE = "shortcode"  # Hugo / WordPress / Jekyll shortcodes
     AMP = "amp"  # <amp-twitter data-tweetid>
     IFRAME = "iframe"  # a rendered widget iframe or a third-party embed container

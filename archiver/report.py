@@ -45,9 +45,7 @@ def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], out: Te
     writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow(
-            {k: " ".join(v) if isinstance(v, list | tuple) else v for k, v in row.items()}
-        )
+        writer.writerow({k: " ".join(v) if isinstance(v, list | tuple) else v for k, v in row.items()})
 
 
 def excerpt(text: str | None, width: int = _EXCERPT) -> str:
@@ -89,3 +87,41 @@ def write_scan_table(refs: Sequence[EmbedRef], console: Console) -> None:
         console.print(table)
     if not refs:
         console.print("no tweet references found")
+
+
+_STATUS_STYLE = {
+    "live": "green",
+    "altered": "yellow",
+    "deleted": "red",
+    "suspended": "red",
+    "protected": "magenta",
+    "withheld": "magenta",
+    "restricted": "magenta",
+    "unavailable": "red",
+    "unknown": "dim",
+}
+
+
+def write_check_table(rows: Sequence[Mapping[str, Any]], console: Console) -> None:
+    """Article, tweet, author, date, status and the first reason, one line per reference."""
+    table = Table(title=f"{len(rows)} reference(s) checked")
+    table.add_column("article", no_wrap=True, overflow="ellipsis", max_width=30)
+    table.add_column("tweet", no_wrap=True, min_width=19)
+    table.add_column("author", no_wrap=True, overflow="ellipsis", max_width=18)
+    table.add_column("date", no_wrap=True, min_width=10)
+    table.add_column("status", no_wrap=True, min_width=11)
+    table.add_column("reason", overflow="ellipsis", no_wrap=True, max_width=48)
+    counts: dict[str, int] = {}
+    for row in rows:
+        status = str(row["status"])
+        counts[status] = counts.get(status, 0) + 1
+        table.add_row(
+            short_name(str(row["article"])),
+            row["tweet_id"] or (row["url"] or "—").split("://")[-1],
+            f"@{row['handle']}" if row.get("handle") else "",
+            row.get("date") or "",
+            f"[{_STATUS_STYLE.get(status, '')}]{status}[/]",
+            (row.get("reasons") or [""])[0],
+        )
+    console.print(table)
+    console.print("  ".join(f"{status}: {n}" for status, n in sorted(counts.items())))

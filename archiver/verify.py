@@ -78,10 +78,8 @@ def decide(evidence: Sequence[Evidence]) -> Verdict:
     return Verdict(Status.UNKNOWN, tuple(reasons) or ("no conclusive answer",), everything)
 
 
-def _found(
-    found: list[Evidence], errors: list[Evidence], everything: tuple[Evidence, ...]
-) -> Verdict:
-    reasons = [f"{e.source}: found" for e in found]
+def _found(found: list[Evidence], errors: list[Evidence], everything: tuple[Evidence, ...]) -> Verdict:
+    reasons = ["found by " + ", ".join(e.source for e in found)]
     reasons += [f"{e.source}: {e.detail} (not needed)" for e in errors]
     stale = next((e for e in found if e.facts is not None and e.facts.is_stale_edit), None)
     if stale is not None and stale.facts is not None:
@@ -91,9 +89,7 @@ def _found(
     return Verdict(Status.LIVE, tuple(reasons), everything)
 
 
-def _disagree(
-    found: list[Evidence], gone: list[Evidence], everything: tuple[Evidence, ...]
-) -> Verdict:
+def _disagree(found: list[Evidence], gone: list[Evidence], everything: tuple[Evidence, ...]) -> Verdict:
     reasons = [f"{e.source}: found" for e in found]
     reasons += [f"{e.source}: {e.detail or e.outcome}" for e in gone]
     return Verdict(Status.UNKNOWN, ("sources disagree", *reasons), everything)

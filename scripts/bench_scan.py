@@ -50,9 +50,7 @@ def _embed_html(rng: random.Random) -> str:
 def make_html(rng: random.Random, size: int, with_tweets: bool, with_share: bool) -> str:
     parts = ["<!doctype html><html><head><title>Article</title></head><body><main><article>"]
     while sum(map(len, parts)) < size:
-        parts.append(
-            f'<p class="para">{_paragraph(rng, 60)} <a href="https://example.org/a">more</a></p>'
-        )
+        parts.append(f'<p class="para">{_paragraph(rng, 60)} <a href="https://example.org/a">more</a></p>')
         if with_tweets and rng.random() < 0.05:
             parts.append(_embed_html(rng))
     parts.append("</article></main>" + (SHARE if with_share else "") + "</body></html>")

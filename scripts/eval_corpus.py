@@ -84,9 +84,7 @@ def evaluate(corpus: Path) -> dict[str, Any]:
                 else:
                     want_value = label.get("quoted_text_start" if name == "quoted_text" else name)
                     got_value = found.get(name)
-                    misses.append(
-                        f"{document['file']}: {key} {name}: want {want_value!r} got {got_value!r}"
-                    )
+                    misses.append(f"{document['file']}: {key} {name}: want {want_value!r} got {got_value!r}")
         for key, found in got.items():
             if key not in want:
                 fp += 1
@@ -97,17 +95,13 @@ def evaluate(corpus: Path) -> dict[str, Any]:
         if not chrome:
             continue
         text = read_path(corpus / "articles" / document["file"])
-        placed = {
-            key_of(r.to_json()): str(r.location) for r in scan_document(text, document["file"])
-        }
+        placed = {key_of(r.to_json()): str(r.location) for r in scan_document(text, document["file"])}
         for embed in chrome:
             chrome_total += 1
             if placed.get(key_of(embed)) == embed["location"]:
                 chrome_hits += 1
             else:
-                misses.append(
-                    f"{document['file']}: {key_of(embed)} not reported as {embed['location']}"
-                )
+                misses.append(f"{document['file']}: {key_of(embed)} not reported as {embed['location']}")
     recall = tp / (tp + fn) if tp + fn else 1.0
     precision = tp / (tp + fp) if tp + fp else 1.0
     fields = {name: (hits / tp if tp else 1.0) for name, hits in field_hits.items()}

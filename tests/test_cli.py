@@ -11,9 +11,7 @@ from tests.conftest import SEEDS
 
 
 def test_scan_jsonl_is_the_public_contract(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(
-        ["scan", "--format", "jsonl", str(SEEDS / "zerohedge-putin-kursk-flattened-embeds.txt")]
-    )
+    code = main(["scan", "--format", "jsonl", str(SEEDS / "zerohedge-putin-kursk-flattened-embeds.txt")])
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert code == 0
     assert len(rows) == 2
@@ -25,9 +23,7 @@ def test_scan_jsonl_is_the_public_contract(capsys: pytest.CaptureFixture[str]) -
     assert rows[0]["handle"] == "mtracey" and rows[1]["handle"] == "SputnikInt"
 
 
-def test_scan_folder_goes_on_after_a_bad_input(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_scan_folder_goes_on_after_a_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "good.txt").write_text("see https://x.com/jack/status/20", encoding="utf-8")
     (tmp_path / "photo.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     (tmp_path / "big.md").write_text("x" * 2000, encoding="utf-8")
@@ -41,9 +37,7 @@ def test_scan_folder_goes_on_after_a_bad_input(
     assert any("photo.html" in e and "binary" in e for e in errors)
 
 
-def test_scan_reads_stdin(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_scan_reads_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     stdin = io.TextIOWrapper(io.BytesIO(b"<p><a href='https://twitter.com/a/status/5'>x</a></p>"))
     monkeypatch.setattr("sys.stdin", stdin)
     assert main(["scan", "--format", "csv", "-"]) == 0

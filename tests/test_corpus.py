@@ -10,9 +10,7 @@ from tests.conftest import ROOT
 
 
 def _eval_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "eval_corpus", ROOT / "scripts" / "eval_corpus.py"
-    )
+    spec = importlib.util.spec_from_file_location("eval_corpus", ROOT / "scripts" / "eval_corpus.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -33,14 +33,11 @@ def test_pure_modules_import_no_network_browser_or_database() -> None:
 def test_architecture_doc_names_every_module_and_no_other() -> None:
     doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     modules = {
-        str(p.relative_to(ROOT)).replace("/__init__.py", "/")
-        for p in (ROOT / "archiver").rglob("*.py")
+        str(p.relative_to(ROOT)).replace("/__init__.py", "/") for p in (ROOT / "archiver").rglob("*.py")
     }
     for module in modules:
         assert f"`{module}`" in doc, f"docs/architecture.md does not describe {module}"
     import re
 
     named = set(re.findall(r"`(archiver/[\w/]+(?:\.py|/))`", doc))
-    assert named <= modules, (
-        f"docs/architecture.md names modules that do not exist: {named - modules}"
-    )
+    assert named <= modules, f"docs/architecture.md names modules that do not exist: {named - modules}"

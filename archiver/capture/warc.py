@@ -121,9 +121,7 @@ class WarcFile:
                 raise ArchiveError(f"{self.open_path}: write failed ({exc.strerror})") from exc
         return str(record.rec_headers.get_header("WARC-Record-ID"))
 
-    def _headers(
-        self, date: str | None, page_id: str | None, **extra: str | None
-    ) -> dict[str, str]:
+    def _headers(self, date: str | None, page_id: str | None, **extra: str | None) -> dict[str, str]:
         headers = {"WARC-Record-ID": self.make_id(), "WARC-Date": warc_date(date)}
         if page_id:
             headers["WARC-Page-ID"] = page_id
@@ -170,9 +168,7 @@ class WarcFile:
             payload=io.BytesIO(exchange.request_body),
             length=len(exchange.request_body),
             warc_headers_dict=request_headers,
-            http_headers=StatusAndHeaders(
-                f"{exchange.method} {path} HTTP/1.1", sent, is_http_request=True
-            ),
+            http_headers=StatusAndHeaders(f"{exchange.method} {path} HTTP/1.1", sent, is_http_request=True),
         )
         return self._write(request), response_id
 
@@ -208,9 +204,7 @@ class WarcFile:
         date: str | None = None,
     ) -> str:
         payload = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode()
-        headers = self._headers(
-            date, page_id, WARC_Refers_To=refers_to, WARC_Concurrent_To=concurrent_to
-        )
+        headers = self._headers(date, page_id, WARC_Refers_To=refers_to, WARC_Concurrent_To=concurrent_to)
         record = self._writer.create_warc_record(
             uri,
             "metadata",

@@ -83,9 +83,7 @@ def _retry_after(value: str | None) -> float | None:
 
 
 def _worth_retrying(exc: BaseException) -> bool:
-    return isinstance(exc, FetchError) and not isinstance(
-        exc, HostNotAllowed | ResponseTooLarge | LoginWall
-    )
+    return isinstance(exc, FetchError) and not isinstance(exc, HostNotAllowed | ResponseTooLarge | LoginWall)
 
 
 class Fetcher:
@@ -104,9 +102,7 @@ class Fetcher:
         self._allowed = allowed_hosts
         self._backoff = backoff
         host_map = {host: (addr, port) for host, addr, port in settings.resolve}
-        transport = make_transport(
-            host_map, settings.allow_private, settings.ca_bundle, settings.concurrency
-        )
+        transport = make_transport(host_map, settings.allow_private, settings.ca_bundle, settings.concurrency)
         self._client = httpx.AsyncClient(
             transport=transport,
             timeout=httpx.Timeout(settings.timeout),

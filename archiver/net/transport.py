@@ -21,9 +21,7 @@ from archiver.net.guard import check_address
 
 __all__ = ["MappedBackend", "make_ssl_context", "make_transport"]
 
-SocketOption = (
-    tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
-)
+SocketOption = tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
 
 
 class MappedBackend(httpcore.AsyncNetworkBackend):

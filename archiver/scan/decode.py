@@ -17,9 +17,7 @@ from archiver.errors import ScanError
 __all__ = ["Format", "decode", "detect_format"]
 
 _SNIFF = 8192
-_META_CHARSET = re.compile(
-    rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]{1,40})", re.I
-)
+_META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]{1,40})", re.I)
 _XML_ENCODING = re.compile(rb"^<\?xml[^>]{0,100}encoding=[\"']([A-Za-z0-9_.-]{1,40})", re.I)
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -28,9 +26,7 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_HTML_START = re.compile(
-    r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
-)
+_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
 _HTML_TAGS = re.compile(
     r"<(?:p|div|span|a|blockquote|br|iframe|article|section|h[1-6]|ul|li|img|script)\b[^>]{0,500}>",
     re.I,

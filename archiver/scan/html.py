@@ -96,9 +96,7 @@ def _status_links_by_blockquote(soup: BeautifulSoup) -> _EmbedLinks:
     return grouped
 
 
-def _scan_tag(
-    tag: Tag, article: str, offset: int, embed_links: _EmbedLinks
-) -> tuple[list[EmbedRef], bool]:
+def _scan_tag(tag: Tag, article: str, offset: int, embed_links: _EmbedLinks) -> tuple[list[EmbedRef], bool]:
     """References made by one element, and whether its subtree is done with."""
     name = tag.name
     if name in _SKIPPED_TAGS:
@@ -162,9 +160,7 @@ def _is_embed_blockquote(tag: Tag) -> bool:
     return bool(classes) and _EMBED_CLASSES.search(classes) is not None
 
 
-def _blockquote_ref(
-    tag: Tag, status_links: list[tuple[Tag, XLink]], article: str, offset: int
-) -> EmbedRef:
+def _blockquote_ref(tag: Tag, status_links: list[tuple[Tag, XLink]], article: str, offset: int) -> EmbedRef:
     """An embed blockquote: the tweet's id from its attributes or its date link, plus baseline."""
     tweet_id = _tweet_id_attribute(tag)
     date_anchor: Tag | None = None

@@ -41,9 +41,7 @@ def merge_refs(refs: list[EmbedRef]) -> list[EmbedRef]:
     for ref in sorted(refs, key=lambda r: (r.tweet_id is None, r.offset)):
         key = _key(ref)
         if ref.tweet_id is None:
-            key = next(
-                (by_media[m] for m in (*ref.pic_links, *ref.tco_links) if m in by_media), key
-            )
+            key = next((by_media[m] for m in (*ref.pic_links, *ref.tco_links) if m in by_media), key)
         groups.setdefault(key, []).append(ref)
         for media in (*ref.pic_links, *ref.tco_links):
             by_media.setdefault(media, key)

@@ -126,9 +126,7 @@ def _text_above(text: str, line_start: int, floor: int) -> tuple[int, str]:
         prev_start = text.rfind("\n", floor, cursor - 1) + 1
         if prev_start <= floor:
             prev_start = floor
-        line = (
-            text[prev_start : cursor - 1] if text[cursor - 1] == "\n" else text[prev_start:cursor]
-        )
+        line = text[prev_start : cursor - 1] if text[cursor - 1] == "\n" else text[prev_start:cursor]
         if not line.strip():
             if lines or blanks >= _MAX_BLANK_LINES_SKIPPED:
                 break

@@ -38,9 +38,7 @@ _PATH = re.compile(
     rf"{{0,{_MAX_URL}}})?"
 )
 # t.co codes are alphanumeric: "t.co/abc-" ends before the dash (as twitter-text cuts it).
-_TCO_PATH = re.compile(
-    r"/[A-Za-z0-9]{1,40}(?:\?[A-Za-z0-9=&_.%-]{0,200})?(?:#[A-Za-z0-9_-]{0,100})?"
-)
+_TCO_PATH = re.compile(r"/[A-Za-z0-9]{1,40}(?:\?[A-Za-z0-9=&_.%-]{0,200})?(?:#[A-Za-z0-9_-]{0,100})?")
 _TRAILING = ".,;:!?*'\"»”’"
 _ELLIPSES = ("…", "...")
 
@@ -157,9 +155,7 @@ def find_links(text: str) -> Iterator[FoundLink]:
             host_end -= 1
         start = host_start
         for scheme in ("https://", "http://", "//"):
-            if text.startswith(scheme, max(0, host_start - len(scheme))) and (
-                host_start - len(scheme) >= 0
-            ):
+            if text.startswith(scheme, max(0, host_start - len(scheme))) and (host_start - len(scheme) >= 0):
                 start = host_start - len(scheme)
                 break
         if start == host_start and start > 0 and text[start - 1] in "@/":

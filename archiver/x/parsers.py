@@ -125,9 +125,7 @@ def facts_from_tweet(data: dict[str, Any]) -> TweetFacts:
     )
 
 
-def parse_oembed(
-    url: str, http_status: int, body: bytes, fetched_at: str, tweet_id: str
-) -> Evidence:
+def parse_oembed(url: str, http_status: int, body: bytes, fetched_at: str, tweet_id: str) -> Evidence:
     """``publish.twitter.com/oembed``: 200 with the embed's HTML, 404, or 403 with a reason."""
     answer = _Answer(OEMBED, url, http_status, body, fetched_at)
     data = _json(body)

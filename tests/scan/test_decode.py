@@ -12,16 +12,12 @@ def test_bom_wins() -> None:
 
 
 def test_meta_charset_is_honoured() -> None:
-    html = '<html><head><meta charset="iso-8859-1"></head><body>caf\xe9</body></html>'.encode(
-        "latin-1"
-    )
+    html = '<html><head><meta charset="iso-8859-1"></head><body>caf\xe9</body></html>'.encode("latin-1")
     assert "café" in decode(html, "x")
 
 
 def test_undeclared_legacy_encoding_is_detected() -> None:
-    text = (
-        "Die Fähre nach Norden fällt heute aus, sagt der Hafen. Größere Schäden gibt es nicht. " * 5
-    )
+    text = "Die Fähre nach Norden fällt heute aus, sagt der Hafen. Größere Schäden gibt es nicht. " * 5
     assert decode(text.encode("cp1252"), "x") == text
 
 

@@ -45,9 +45,7 @@ _ID = re.compile(r"\d{1,19}")
 
 
 def well_formed(ref: EmbedRef) -> None:
-    assert ref.tweet_id is None or (
-        _ID.fullmatch(ref.tweet_id) and not ref.tweet_id.startswith("0")
-    )
+    assert ref.tweet_id is None or (_ID.fullmatch(ref.tweet_id) and not ref.tweet_id.startswith("0"))
     assert ref.url is None or ref.url.startswith("https://")
     if ref.tweet_id is not None:
         assert ref.url is not None and ref.url.endswith("/status/" + ref.tweet_id)

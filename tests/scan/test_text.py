@@ -80,9 +80,7 @@ def test_markdown_link_with_tracking_query() -> None:
 
 
 def test_lone_pic_and_tco_links_are_reported() -> None:
-    refs = scan_document(
-        "photo pic.twitter.com/AbCdEf12 and https://t.co/XyZ123abc.", "a.txt", Format.TEXT
-    )
+    refs = scan_document("photo pic.twitter.com/AbCdEf12 and https://t.co/XyZ123abc.", "a.txt", Format.TEXT)
     assert [(r.kind, r.url) for r in refs] == [
         (RefKind.PIC_LINK, "https://pic.twitter.com/AbCdEf12"),
         (RefKind.SHORT_LINK, "https://t.co/XyZ123abc"),

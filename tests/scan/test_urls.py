@@ -29,12 +29,8 @@ STATUS_FORMS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("url", "handle", "tweet_id"), STATUS_FORMS, ids=[u for u, _, _ in STATUS_FORMS]
-)
-def test_status_forms_canonicalise_to_twitter_status_url(
-    url: str, handle: str, tweet_id: str
-) -> None:
+@pytest.mark.parametrize(("url", "handle", "tweet_id"), STATUS_FORMS, ids=[u for u, _, _ in STATUS_FORMS])
+def test_status_forms_canonicalise_to_twitter_status_url(url: str, handle: str, tweet_id: str) -> None:
     link = classify(url)
     assert link is not None and link.kind is LinkKind.STATUS
     assert (link.handle, link.tweet_id) == (handle, tweet_id)
@@ -56,9 +52,7 @@ def test_status_without_handle_uses_i_web_status(url: str) -> None:
 
 
 def test_tracking_parameters_are_dropped() -> None:
-    link = classify(
-        "https://twitter.com/a/status/1252026273007677441?ref_src=twsrc%5Etfw&s=20&t=x&ctx=y"
-    )
+    link = classify("https://twitter.com/a/status/1252026273007677441?ref_src=twsrc%5Etfw&s=20&t=x&ctx=y")
     assert link is not None and "?" not in link.canonical
 
 
@@ -90,14 +84,8 @@ def test_non_tweet_urls_are_not_links(url: str) -> None:
 def test_short_pic_and_embed_links() -> None:
     short = classify("https://t.co/NlyEv9U3rD?amp=1")
     pic = classify("pic.x.com/Eq8Bdpx95l")
-    embed = classify(
-        "https://platform.twitter.com/embed/Tweet.html?id=1521523341391282176&theme=dark"
-    )
-    assert (
-        short is not None
-        and short.kind is LinkKind.SHORT
-        and short.canonical == "https://t.co/NlyEv9U3rD"
-    )
+    embed = classify("https://platform.twitter.com/embed/Tweet.html?id=1521523341391282176&theme=dark")
+    assert short is not None and short.kind is LinkKind.SHORT and short.canonical == "https://t.co/NlyEv9U3rD"
     assert pic is not None and pic.kind is LinkKind.PIC and pic.display == "pic.x.com/Eq8Bdpx95l"
     assert embed is not None and embed.tweet_id == "1521523341391282176"
 
@@ -122,9 +110,7 @@ def test_email_address_is_not_a_link() -> None:
 
 
 def test_lookalike_hosts_are_not_x() -> None:
-    assert (
-        list(find_links("https://nottwitter.com/jack/status/20 https://linux.com/a/status/1")) == []
-    )
+    assert list(find_links("https://nottwitter.com/jack/status/20 https://linux.com/a/status/1")) == []
 
 
 def _twitter_text_cases(shared: object) -> list[tuple[str, list[str]]]:
@@ -132,9 +118,7 @@ def _twitter_text_cases(shared: object) -> list[tuple[str, list[str]]]:
 
     from tests.conftest import SHARED
 
-    suite = yaml.safe_load(
-        (SHARED / "corpus" / "twitter-text-extract.yml").read_text(encoding="utf-8")
-    )
+    suite = yaml.safe_load((SHARED / "corpus" / "twitter-text-extract.yml").read_text(encoding="utf-8"))
     cases = []
     for section in ("urls", "tco_urls_with_params"):
         for case in suite["tests"][section]:

@@ -19,10 +19,7 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 def png_for(key: str, width: int = 240, height: int = 135, color: str | None = None) -> bytes:
     """A PNG of ``width``×``height``: a colour field with a darker diagonal band."""
-    if color:
-        rgb = bytes.fromhex(color.lstrip("#"))[:3]
-    else:
-        rgb = hashlib.sha256(key.encode()).digest()[:3]
+    rgb = bytes.fromhex(color.lstrip("#"))[:3] if color else hashlib.sha256(key.encode()).digest()[:3]
     dark = bytes(c // 2 for c in rgb)
     rows = []
     for y in range(height):

@@ -241,7 +241,9 @@ def oembed_body(view: TweetView, omit_script: bool) -> dict[str, Any]:
         f'<a href="{status_url}?ref_src=twsrc%5Etfw">{_display_date(view)}</a></blockquote>\n'
     )
     if not omit_script:
-        blockquote += '<script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>\n'
+        blockquote += (
+            '<script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>\n'
+        )
     return {
         "url": status_url,
         "author_name": view.name,

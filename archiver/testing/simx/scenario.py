@@ -196,9 +196,7 @@ def scenario_from_dict(data: dict[str, Any]) -> Scenario:
     tweets: dict[str, SimTweet] = {}
     for item in data.get("tweets", ()):
         tweet_id = str(item["id"])
-        base_fields = {
-            k: v for k, v in item.items() if k not in ("id", "created_at", "then", "appears_at")
-        }
+        base_fields = {k: v for k, v in item.items() if k not in ("id", "created_at", "then", "appears_at")}
         changes = _changes(base_fields)
         changes.setdefault("user_id", _stable_user_id(str(changes.get("handle", ""))))
         base = TweetView(

@@ -94,9 +94,7 @@ class _Server(ThreadingHTTPServer):
     def get_request(self) -> tuple[Any, Any]:
         sock, address = self.socket.accept()
         # The handshake happens in the handler's thread, so a slow client blocks nobody.
-        return self.context.wrap_socket(
-            sock, server_side=True, do_handshake_on_connect=False
-        ), address
+        return self.context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), address
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         pass  # clients that reset or time out are part of the game
@@ -252,9 +250,7 @@ class SimX:
     def _apply_fault(self, handler: _Handler, fault: Fault, host: str, path: str) -> bool:
         """Answer with the fault; True when the request is done with."""
         if fault.kind == "status429":
-            headers = (
-                [("Retry-After", str(fault.retry_after))] if fault.retry_after is not None else []
-            )
+            headers = [("Retry-After", str(fault.retry_after))] if fault.retry_after is not None else []
             self._send(handler, _Response(429, body=b"Rate limit exceeded", headers=headers))
         elif fault.kind == "status5xx":
             self._send(handler, _Response(fault.status, body=b"Over capacity"))
@@ -276,9 +272,7 @@ class SimX:
             return False
         return True
 
-    def _route(
-        self, host: str, path: str, query: dict[str, str], user_agent: str, phase: int
-    ) -> _Response:
+    def _route(self, host: str, path: str, query: dict[str, str], user_agent: str, phase: int) -> _Response:
         if host == "cdn.syndication.twimg.com" and path == "/tweet-result":
             return self._syndication(query, phase)
         if host == "publish.x.com" and path == "/oembed":
@@ -294,9 +288,7 @@ class SimX:
             return self._status_page(path, phase)
         if host == "platform.twitter.com":
             return self._platform(path, query)
-        if host == "pbs.twimg.com" and (
-            path.startswith("/media/") or path.startswith("/profile_images/")
-        ):
+        if host == "pbs.twimg.com" and (path.startswith("/media/") or path.startswith("/profile_images/")):
             key = path.rsplit("/", 1)[-1].split(".")[0]
             return _Response(
                 200,
@@ -317,9 +309,7 @@ class SimX:
         tweet_id = query.get("id", "")
         if not tweet_id.isdigit() or query.get("token") != syndication_token(tweet_id):
             return _Response(400, body=b"Bad Request")
-        status, data = responses.syndication_body(
-            self.scenario.view(tweet_id, phase), self.scenario, phase
-        )
+        status, data = responses.syndication_body(self.scenario.view(tweet_id, phase), self.scenario, phase)
         headers = [("Access-Control-Allow-Origin", "*"), ("Cache-Control", "public, max-age=600")]
         if data is None:
             return _Response(status, headers=headers)
@@ -348,9 +338,7 @@ class SimX:
                 status, "application/json; charset=utf-8", responses.twitter_json(error), headers
             )
         data = responses.oembed_body(view, omit_script=query.get("omit_script") in ("1", "true"))
-        return _Response(
-            200, "application/json; charset=utf-8", responses.twitter_json(data), headers
-        )
+        return _Response(200, "application/json; charset=utf-8", responses.twitter_json(data), headers)
 
     def _short_link(self, code: str, user_agent: str, phase: int) -> _Response:
         target = self.scenario.short_link(code, phase)
@@ -371,9 +359,7 @@ class SimX:
             return _Response(200, "text/html; charset=utf-8", body)
         link = classify(f"https://x.com{path}")
         if link is None or link.kind is not LinkKind.STATUS or link.tweet_id is None:
-            return _Response(
-                404, "text/html; charset=utf-8", b"<html><body>Not found</body></html>"
-            )
+            return _Response(404, "text/html; charset=utf-8", b"<html><body>Not found</body></html>")
         status, body = responses.status_page(self.scenario.view(link.tweet_id, phase))
         return _Response(status, "text/html; charset=utf-8", body)
 
@@ -396,9 +382,7 @@ class SimX:
                 chunked=True,
             )
         if path == "/widgets.js":
-            return _Response(
-                200, "application/javascript; charset=utf-8", b"/* widgets */", [], chunked=True
-            )
+            return _Response(200, "application/javascript; charset=utf-8", b"/* widgets */", [], chunked=True)
         return _Response(404, body=b"Not Found")
 
     def _send(self, handler: _Handler, response: _Response) -> None:
