@@ -67,14 +67,9 @@ async def check_refs(refs: Sequence[EmbedRef], fetcher: Fetcher) -> list[Checked
     """Resolve, probe (each tweet once) and decide; the order of ``refs`` is kept."""
     prober = Prober(fetcher)
     links = {ref: link_to_resolve(ref) for ref in refs if ref.tweet_id is None}
-    resolutions: dict[str, Resolution] = {}
     unique_links = sorted({link for link in links.values() if link})
-    for link, resolution in zip(
-        unique_links,
-        await asyncio.gather(*(prober.resolve(link) for link in unique_links)),
-        strict=True,
-    ):
-        resolutions[link] = resolution
+    answers = await asyncio.gather(*(prober.resolve(link) for link in unique_links))
+    resolutions: dict[str, Resolution] = dict(zip(unique_links, answers, strict=True))
 
     handles: dict[str, str | None] = {}
     for ref in refs:
@@ -82,9 +77,9 @@ async def check_refs(refs: Sequence[EmbedRef], fetcher: Fetcher) -> list[Checked
             handles.setdefault(ref.tweet_id, ref.handle)
             if handles[ref.tweet_id] is None:
                 handles[ref.tweet_id] = ref.handle
-    for resolution in resolutions.values():
-        if resolution.tweet_id is not None:
-            handles.setdefault(resolution.tweet_id, resolution.handle)
+    for answer in answers:
+        if answer.tweet_id is not None:
+            handles.setdefault(answer.tweet_id, answer.handle)
     tweet_ids = list(handles)
     probed = await asyncio.gather(*(prober.probe(t, handles[t]) for t in tweet_ids))
     evidence: dict[str, tuple[Evidence, ...]] = dict(zip(tweet_ids, probed, strict=True))

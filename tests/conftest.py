@@ -18,3 +18,46 @@ def shared_dir() -> Path:
     if not (SHARED / "corpus" / "labels.json").exists():
         pytest.skip("../shared is absent: the corpus and x-samples live there, not in the repo")
     return SHARED
+
+
+_LOCAL_NAMES = {"localhost", "127.0.0.1", "::1", "", None}
+
+
+def _is_local(host: object) -> bool:
+    if host in _LOCAL_NAMES:
+        return True
+    text = str(host)
+    return text.startswith("127.") or text == "::1"
+
+
+@pytest.fixture(autouse=True)
+def no_real_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any connection or DNS lookup outside this machine: tests use the simulator only."""
+    import socket
+
+    real_getaddrinfo = socket.getaddrinfo
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+
+    def guarded_getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+        if not _is_local(host):
+            raise OSError(f"test tried to resolve a real host: {host!r}")
+        return real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    def check(sock: socket.socket, address: object) -> None:
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            host = address[0] if isinstance(address, tuple) else address
+            if not _is_local(host):
+                raise OSError(f"test tried to connect to a real host: {address!r}")
+
+    def guarded_connect(sock: socket.socket, address: object) -> None:
+        check(sock, address)
+        real_connect(sock, address)  # type: ignore[arg-type]
+
+    def guarded_connect_ex(sock: socket.socket, address: object) -> int:
+        check(sock, address)
+        return real_connect_ex(sock, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)

@@ -41,3 +41,11 @@ def test_architecture_doc_names_every_module_and_no_other() -> None:
 
     named = set(re.findall(r"`(archiver/[\w/]+(?:\.py|/))`", doc))
     assert named <= modules, f"docs/architecture.md names modules that do not exist: {named - modules}"
+
+
+def test_every_status_is_in_the_documented_verdict_table() -> None:
+    from archiver.models import Status
+
+    doc = (ROOT / "docs" / "verdicts.md").read_text(encoding="utf-8")
+    for status in Status:
+        assert f"| `{status.value}` |" in doc, status
