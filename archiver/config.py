@@ -43,6 +43,7 @@ DEFAULT_CONCURRENCY = 16
 DEFAULT_PER_HOST = 8
 DEFAULT_TIMEOUT = 20.0
 DEFAULT_RETRIES = 3
+DEFAULT_BACKOFF = 0.5
 DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 DEFAULT_CAPTURE_CONCURRENCY = 2
 DEFAULT_CAPTURE_TIMEOUT = 30.0
@@ -64,6 +65,7 @@ class Settings:
     per_host: int = DEFAULT_PER_HOST
     timeout: float = DEFAULT_TIMEOUT
     retries: int = DEFAULT_RETRIES
+    backoff: float = DEFAULT_BACKOFF  # seconds before the first retry; doubles each time
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     # Browser capture
     chromium: str = DEFAULT_CHROMIUM

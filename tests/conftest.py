@@ -12,6 +12,17 @@ SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
 
 
+def warcio_check(path: Path) -> None:
+    """Fail unless ``warcio check`` passes on the WARC at ``path`` (every record's digests)."""
+    import subprocess
+    import sys
+
+    warcio = Path(sys.executable).parent / "warcio"
+    checked = subprocess.run([str(warcio), "check", "-v", str(path)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout[-2000:] + checked.stderr[-2000:]
+    assert "digest pass" in checked.stdout
+
+
 @pytest.fixture
 def shared_dir() -> Path:
     """../shared beside the checkout (read-only, others' data); skip when it is absent."""
@@ -24,6 +35,8 @@ _LOCAL_NAMES = {"localhost", "127.0.0.1", "::1", "", None}
 
 
 def _is_local(host: object) -> bool:
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
     if host in _LOCAL_NAMES:
         return True
     text = str(host)

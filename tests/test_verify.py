@@ -7,9 +7,13 @@ from archiver.verify import decide
 from archiver.x.tombstones import status_for_text
 
 
-def ev(source: str, outcome: Outcome, hint: Status | None = None, detail: str = "", **facts: object) -> Evidence:
+def ev(
+    source: str, outcome: Outcome, hint: Status | None = None, detail: str = "", **facts: object
+) -> Evidence:
     tweet = TweetFacts(tweet_id="20", **facts) if outcome is Outcome.FOUND or facts else None  # type: ignore[arg-type]
-    return Evidence(source=source, url=f"https://{source}/", outcome=outcome, status_hint=hint, detail=detail, facts=tweet)
+    return Evidence(
+        source=source, url=f"https://{source}/", outcome=outcome, status_hint=hint, detail=detail, facts=tweet
+    )
 
 
 FOUND_S = ev("syndication", Outcome.FOUND)
@@ -54,7 +58,12 @@ def test_timeout_is_never_evidence_of_absence() -> None:
 
 
 def test_explicit_deleted_tombstone_is_enough() -> None:
-    tomb = ev("syndication", Outcome.TOMBSTONE, Status.DELETED, "This Post was deleted by the Post author. Learn more")
+    tomb = ev(
+        "syndication",
+        Outcome.TOMBSTONE,
+        Status.DELETED,
+        "This Post was deleted by the Post author. Learn more",
+    )
     verdict = decide([tomb, TIMEOUT_O])
     assert verdict.status is Status.DELETED
     assert "deleted by the Post author" in verdict.reasons[0]
@@ -78,11 +87,20 @@ TOMBSTONES = [
     ("This Tweet was deleted by the Tweet author. Learn more", Status.DELETED),
     ("This Post is from a suspended account. Learn more", Status.SUSPENDED),
     ("User has been suspended.", Status.SUSPENDED),
-    ("You’re unable to view this Post because this account owner limits who can view their Posts. Learn more", Status.PROTECTED),
-    ("You’re unable to view this Tweet because this account owner limits who can view their Tweets. Learn more", Status.PROTECTED),
+    (
+        "You’re unable to view this Post because this account owner limits who can view their Posts. Learn more",
+        Status.PROTECTED,
+    ),
+    (
+        "You’re unable to view this Tweet because this account owner limits who can view their Tweets. Learn more",
+        Status.PROTECTED,
+    ),
     ("Sorry, you are not authorized to see this status.", Status.PROTECTED),
     ("This Post from @x has been withheld in Germany based on local law(s). Learn more", Status.WITHHELD),
-    ("Age-restricted adult content. This content might not be appropriate for people under 18 years old. To view this media, you’ll need to log in to X. Learn more", Status.RESTRICTED),
+    (
+        "Age-restricted adult content. This content might not be appropriate for people under 18 years old. To view this media, you’ll need to log in to X. Learn more",
+        Status.RESTRICTED,
+    ),
     ("This Post is unavailable. Learn more", Status.UNAVAILABLE),
     ("This Post violated the X Rules. Learn more", Status.UNAVAILABLE),
     ("This Post is from an account that no longer exists. Learn more", Status.UNAVAILABLE),

@@ -95,12 +95,11 @@ class Fetcher:
         recorder: Recorder | None = None,
         *,
         allowed_hosts: frozenset[str] = ALLOWED_HOSTS,
-        backoff: float = 0.5,
     ) -> None:
         self._settings = settings
         self._recorder = recorder
         self._allowed = allowed_hosts
-        self._backoff = backoff
+        self._backoff = settings.backoff
         host_map = {host: (addr, port) for host, addr, port in settings.resolve}
         transport = make_transport(host_map, settings.allow_private, settings.ca_bundle, settings.concurrency)
         self._client = httpx.AsyncClient(

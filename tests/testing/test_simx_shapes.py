@@ -70,7 +70,11 @@ def test_syndication_tweet_has_the_sample_shape(sim: SimX, shared_dir: Path) -> 
     real = json.loads((shared_dir / "x-samples" / "syndication-tweet-photo-2023.json").read_bytes())
     with client(sim) as http:
         ours = http.get(syndication_url("1641086480675225601")).json()
-    important = {k for k in keys_deep(real) if not k.startswith(("photos.", "mediaDetails.original_info", "mediaDetails.sizes"))}
+    important = {
+        k
+        for k in keys_deep(real)
+        if not k.startswith(("photos.", "mediaDetails.original_info", "mediaDetails.sizes"))
+    }
     missing = important - keys_deep(ours)
     assert not missing, missing
 
@@ -91,7 +95,12 @@ def test_tombstone_shape_matches_sample(sim: SimX, shared_dir: Path) -> None:
 
 def test_syndication_checks_the_token(sim: SimX) -> None:
     with client(sim) as http:
-        assert http.get("https://cdn.syndication.twimg.com/tweet-result?id=2023357708301455483&token=x").status_code == 400
+        assert (
+            http.get(
+                "https://cdn.syndication.twimg.com/tweet-result?id=2023357708301455483&token=x"
+            ).status_code
+            == 400
+        )
 
 
 def test_oembed_escaping_and_publish_x_redirect(sim: SimX) -> None:
@@ -99,7 +108,9 @@ def test_oembed_escaping_and_publish_x_redirect(sim: SimX) -> None:
     with client(sim) as http:
         hop = http.get(url.replace("publish.twitter.com", "publish.x.com"))
         final = http.get(url)
-    assert hop.status_code == 301 and hop.headers["location"].startswith("https://publish.twitter.com/oembed?")
+    assert hop.status_code == 301 and hop.headers["location"].startswith(
+        "https://publish.twitter.com/oembed?"
+    )
     assert b"\\u003Cblockquote" in final.content and b"https:\\/\\/twitter.com" in final.content
     assert final.headers["content-disposition"] == "attachment; filename=json.json"
     assert final.json()["html"].endswith("\n\n")
@@ -111,7 +122,10 @@ def test_tco_answers_curl_with_301_and_browsers_with_a_refresh_page(sim: SimX) -
     with client(sim, "Mozilla/5.0 Chrome/156") as http:
         browser = http.get("https://t.co/4DK3Jc2BTt")
     assert curl.status_code == 301 and curl.headers["location"] == "https://buff.ly/2uSOHDs"
-    assert browser.status_code == 200 and b'<META http-equiv="refresh" content="0;URL=https://buff.ly/2uSOHDs">' in browser.content
+    assert (
+        browser.status_code == 200
+        and b'<META http-equiv="refresh" content="0;URL=https://buff.ly/2uSOHDs">' in browser.content
+    )
 
 
 def test_pic_link_leads_to_the_photo_of_the_status(sim: SimX) -> None:

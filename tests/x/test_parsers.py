@@ -21,7 +21,11 @@ def test_syndication_photo_tweet_sample(shared_dir: Path) -> None:
     evidence = parse_syndication("u", 200, sample(shared_dir, "syndication-tweet-photo-2023.json"), NOW)
     assert evidence.outcome is Outcome.FOUND and evidence.facts is not None
     facts = evidence.facts
-    assert (facts.tweet_id, facts.handle, facts.author_name) == ("1641086480675225601", "SamuelSusla", "sammy")
+    assert (facts.tweet_id, facts.handle, facts.author_name) == (
+        "1641086480675225601",
+        "SamuelSusla",
+        "sammy",
+    )
     assert facts.media == ("https://pbs.twimg.com/media/FsZNOgcWAAEQtrd.jpg",)
     assert facts.edit_ids == ("1641086480675225601",) and not facts.is_stale_edit
 
@@ -63,7 +67,12 @@ def test_oembed_sample_gives_text_author_and_date(shared_dir: Path) -> None:
     ("status", "body", "outcome", "hint"),
     [
         (404, b"", Outcome.NOT_FOUND, None),
-        (403, b'{"error":"Sorry, you are not authorized to see this status."}', Outcome.REFUSED, Status.PROTECTED),
+        (
+            403,
+            b'{"error":"Sorry, you are not authorized to see this status."}',
+            Outcome.REFUSED,
+            Status.PROTECTED,
+        ),
         (403, b'{"error":"User has been suspended."}', Outcome.REFUSED, Status.SUSPENDED),
         (500, b"", Outcome.ERROR, None),
         (200, b"<html>login</html>", Outcome.ERROR, None),
