@@ -27,6 +27,7 @@ chromium:
 
 demo: setup chromium
 	$(PY) -m archiver scan seeds/
+	$(PY) -m archiver check --simx seed --record archives/demo-probes.warc.gz seeds/
 
 test: setup chromium
 	$(PY) -m pytest -q
@@ -39,6 +40,7 @@ eval: setup
 
 bench: setup
 	$(PY) scripts/bench_scan.py
+	$(PY) scripts/bench_check.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -63,7 +63,7 @@ def test_seed_articles_against_the_seed_scenario() -> None:
     assert by_handle[("storm-liveblog-embed-forms.html", "rail_ops")] == "deleted"
     assert statuses(result.rows)["1888860453074150091"] == "protected"  # cited by an amp-twitter
     assert by_handle[("field-notes-hugo-shortcodes.md", "floodvolunteers")] == "unknown"
-    flattened = [r for r in result.rows if r.handle == "mtracey"][0]
+    flattened = next(r for r in result.rows if r.handle == "mtracey")
     assert flattened.tweet_id == "1900552767535903689"
     assert flattened.resolved_via == "https://pic.twitter.com/Eq8Bdpx95l"
 
