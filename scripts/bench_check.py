@@ -96,17 +96,16 @@ def main(argv: list[str] | None = None) -> int:
                 retries=1,
                 backoff=0.05,
             )
-            print(
-                f"simulator in its own process (pid {process.pid}); concurrency {args.concurrency}, per host {args.per_host}"
-            )
+            print(f"simulator in its own process (pid {process.pid})", end="; ")
+            print(f"concurrency {args.concurrency}, per host {args.per_host}")
             results = {}
             for count in (args.small, args.tweets):
                 seconds, counts = asyncio.run(run(count, settings))
                 results[count] = seconds
                 live = counts.get(Status.LIVE, 0)
-                print(
-                    f"{count:>6} tweets: {seconds:6.2f} s  {count / seconds:7.1f} tweets/s  (live {live}, other {count - live})"
-                )
+                rate = count / seconds
+                print(f"{count:>6} tweets: {seconds:6.2f} s  {rate:7.1f} tweets/s", end="  ")
+                print(f"(live {live}, other {count - live})")
             ratio = results[args.tweets] / results[args.small]
             print(f"time ratio {ratio:.1f} for {args.tweets / args.small:.0f}x the tweets")
         finally:
