@@ -27,7 +27,7 @@ chromium:
 
 demo: setup chromium
 	$(PY) -m archiver scan seeds/
-	$(PY) -m archiver check --simx seed --record archives/demo-probes.warc.gz seeds/
+	$(PY) -m archiver archive --simx seed seeds/
 
 test: setup chromium
 	$(PY) -m pytest -q

@@ -7,10 +7,12 @@ printing is :mod:`archiver.report`'s job.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from archiver.archive import ArchivedTweet, ArchiveResult, archive_refs
+from archiver.capture.wacz import pages_from_warcs, write_wacz
 from archiver.capture.warc import WarcFile
 from archiver.check import CheckedRef, check_refs
 from archiver.config import Settings
@@ -21,7 +23,7 @@ from archiver.net.exchange import Exchange
 from archiver.net.fetch import Fetcher
 from archiver.scan import scan_document
 
-__all__ = ["CheckResult", "ScanResult", "check", "scan"]
+__all__ = ["ArchiveRun", "CheckResult", "ScanResult", "archive", "check", "export_wacz", "scan"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,3 +86,50 @@ async def _check(refs: tuple[EmbedRef, ...], settings: Settings, warc: WarcFile 
 
     async with Fetcher(settings, record if warc else None) as fetcher:
         return await check_refs(refs, fetcher)
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveRun:
+    """What ``archive`` did: the capture run's result and the inputs that could not be scanned."""
+
+    result: ArchiveResult
+    errors: tuple[ScanError, ...]
+
+
+def archive(
+    sources: Iterable[str | Path],
+    settings: Settings | None = None,
+    *,
+    trusted_spki: tuple[str, ...] = (),
+    make_wacz: bool = True,
+    on_captured: Callable[[ArchivedTweet], None] | None = None,
+) -> ArchiveRun:
+    """Scan, probe and capture every cited tweet in a real browser into WARC (and WACZ).
+
+    Output goes under ``settings.out_dir``: ``warc/``, ``wacz/``. ``trusted_spki`` names extra
+    CAs Chromium may trust (the simulator's), by the SHA-256 of their public key.
+    """
+    settings = settings or Settings()
+    scanned = scan(sources, settings)
+    result = asyncio.run(
+        archive_refs(
+            scanned.refs,
+            settings,
+            settings.out_dir,
+            trusted_spki=trusted_spki,
+            make_wacz=make_wacz,
+            on_captured=on_captured,
+        )
+    )
+    return ArchiveRun(result, scanned.errors)
+
+
+def export_wacz(output: Path, inputs: Iterable[Path]) -> Path:
+    """Package WARC files (or folders of them) into one WACZ, a page per captured tweet."""
+    warcs: list[Path] = []
+    for item in inputs:
+        if item.is_dir():
+            warcs.extend(sorted(item.rglob("*.warc.gz")))
+        else:
+            warcs.append(item)
+    return write_wacz(warcs, pages_from_warcs(warcs), output)

@@ -8,7 +8,7 @@ tweet with the evidence it rests on.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -63,9 +63,16 @@ def link_to_resolve(ref: EmbedRef) -> str | None:
     return None
 
 
-async def check_refs(refs: Sequence[EmbedRef], fetcher: Fetcher) -> list[CheckedRef]:
-    """Resolve, probe (each tweet once) and decide; the order of ``refs`` is kept."""
-    prober = Prober(fetcher)
+async def check_refs(
+    refs: Sequence[EmbedRef],
+    fetcher: Fetcher,
+    page_id_for: Callable[[str], str] | None = None,
+) -> list[CheckedRef]:
+    """Resolve, probe (each tweet once) and decide; the order of ``refs`` is kept.
+
+    ``page_id_for`` names the WARC page each tweet's probes belong to (``archive`` uses it).
+    """
+    prober = Prober(fetcher, page_id_for)
     links = {ref: link_to_resolve(ref) for ref in refs if ref.tweet_id is None}
     unique_links = sorted({link for link in links.values() if link})
     answers = await asyncio.gather(*(prober.resolve(link) for link in unique_links))

@@ -138,10 +138,15 @@ def _network_settings(
 
 
 @contextmanager
-def _maybe_simx(scenario: str | None, phase: int, settings: Settings) -> Iterator[Settings]:
-    """``settings`` as they are, or pointed at a simulator started for the block."""
+def _maybe_simx(
+    scenario: str | None, phase: int, settings: Settings, with_spki: bool = False
+) -> Iterator[Any]:
+    """``settings`` as they are, or pointed at a simulator started for the block.
+
+    With ``with_spki``, yields ``(settings, trusted_spki)`` for the browser too.
+    """
     if scenario is None:
-        yield settings
+        yield (settings, ()) if with_spki else settings
         return
     from archiver.testing.simx import SimX, load_scenario
 
@@ -154,7 +159,8 @@ def _maybe_simx(scenario: str | None, phase: int, settings: Settings) -> Iterato
             f"archiver: simulated X ({loaded.name}, phase {phase}) on {sim.address}:{sim.port}",
             err=True,
         )
-        yield sim.settings(settings)
+        simulated = sim.settings(settings)
+        yield (simulated, (sim.certificates.spki_sha256,)) if with_spki else simulated
 
 
 def _statuses(value: str | None) -> frozenset[Status]:
@@ -215,6 +221,84 @@ def check(
     if fail_statuses & {Status(row["status"]) for row in rows}:
         return EXIT_FAIL_ON
     return EXIT_PARTIAL if result.errors else EXIT_OK
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder: warc/, wacz/ and reports go there (default: archives/).",
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.option("--fail-on", metavar="STATUS,…", help="Exit with 3 when a tweet has one of these statuses.")
+@click.option("--chromium", help="Path of the Chromium binary (default /usr/bin/chromium).")
+@click.option("--capture-concurrency", type=int, help="Browser captures at once (default 2).")
+@click.option("--capture-timeout", type=float, help="Seconds one capture may take (default 30).")
+@click.option("--no-wacz", is_flag=True, help="Write WARC files only.")
+@_network_options
+@click.pass_context
+def archive(
+    ctx: click.Context,
+    /,
+    sources: tuple[str, ...],
+    out_dir: Path | None,
+    fmt: str,
+    fail_on: str | None,
+    chromium: str | None,
+    capture_concurrency: int | None,
+    capture_timeout: float | None,
+    no_wacz: bool,
+    simx: str | None,
+    simx_phase: int,
+    **network: Any,
+) -> int:
+    """Capture every tweet SOURCES cite in a real browser into WARC and WACZ, with verdicts."""
+    fail_statuses = _statuses(fail_on)
+    settings = _network_settings(
+        ctx,
+        **network,
+        out_dir=out_dir or NOT_GIVEN,
+        chromium=chromium or NOT_GIVEN,
+        capture_concurrency=capture_concurrency or NOT_GIVEN,
+        capture_timeout=capture_timeout or NOT_GIVEN,
+    )
+    console = _console()
+    with (
+        _maybe_simx(simx, simx_phase, settings, with_spki=True) as (run_settings, spki),
+        report.capture_progress(console) as progress,
+    ):
+        run = api.archive(
+            sources, run_settings, trusted_spki=spki, make_wacz=not no_wacz, on_captured=progress
+        )
+    rows = [row.to_json() for row in run.result.rows]
+    if fmt == "jsonl":
+        report.write_jsonl(rows, sys.stdout)
+    else:
+        report.write_check_table(rows, console)
+        report.write_archive_summary(run.result, console)
+    for error in run.errors:
+        click.echo(f"archiver: {error}", err=True)
+    if fail_statuses & {Status(row["status"]) for row in rows}:
+        return EXIT_FAIL_ON
+    return EXIT_PARTIAL if run.errors else EXIT_OK
+
+
+@cli.command()
+@click.option(
+    "--wacz",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The WACZ file to write.",
+)
+@click.argument("inputs", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def export(output: Path, inputs: tuple[Path, ...]) -> int:
+    """Package WARC files (default: archives/warc) into one WACZ for researchers."""
+    written = api.export_wacz(output, inputs or (Path("archives/warc"),))
+    click.echo(f"archiver: wrote {written}", err=True)
+    return EXIT_OK
 
 
 @cli.command()

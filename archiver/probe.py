@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 from archiver.errors import FetchError
 from archiver.models import Evidence, Outcome
+from archiver.net.exchange import CURRENT_PAGE_ID
 from archiver.net.fetch import Fetcher, FetchResult
 from archiver.scan.urls import LinkKind, canonical_status_url, classify
 from archiver.x.endpoints import oembed_url, syndication_url
@@ -45,8 +47,9 @@ def _now() -> str:
 class Prober:
     """Probes through one :class:`~archiver.net.fetch.Fetcher`; caches per run."""
 
-    def __init__(self, fetcher: Fetcher) -> None:
+    def __init__(self, fetcher: Fetcher, page_id_for: Callable[[str], str] | None = None) -> None:
         self._fetcher = fetcher
+        self._page_id_for = page_id_for
         self._resolved: dict[str, asyncio.Task[Resolution]] = {}
 
     async def resolve(self, link: str) -> Resolution:
@@ -84,6 +87,8 @@ class Prober:
 
     async def probe(self, tweet_id: str, handle: str | None = None) -> tuple[Evidence, ...]:
         """Ask syndication and oEmbed about ``tweet_id`` (concurrently)."""
+        if self._page_id_for is not None:
+            CURRENT_PAGE_ID.set(self._page_id_for(tweet_id))  # this task's context only
         syndication, oembed = await asyncio.gather(
             self._syndication(tweet_id), self._oembed(tweet_id, handle)
         )

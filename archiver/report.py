@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, TextIO
 
 from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn
 from rich.table import Table
 
 from archiver.models import EmbedRef
@@ -125,3 +128,47 @@ def write_check_table(rows: Sequence[Mapping[str, Any]], console: Console) -> No
         )
     console.print(table)
     console.print("  ".join(f"{status}: {n}" for status, n in sorted(counts.items())))
+
+
+class _Progress:
+    """A progress bar on a terminal, one plain log line per capture otherwise."""
+
+    def __init__(self, console: Console) -> None:
+        self._console = console
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+        self.done = 0
+
+    def __call__(self, tweet: Any) -> None:
+        self.done += 1
+        line = f"captured {tweet.tweet_id}: {tweet.verdict.status} ({tweet.rendered}, {tweet.seconds:.1f} s)"
+        if self._progress is not None and self._task is not None:
+            self._progress.update(self._task, advance=1, description=line)
+        else:
+            print(f"archiver: {line}", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def capture_progress(console: Console) -> Iterator[_Progress]:
+    tracker = _Progress(console)
+    if not console.is_terminal:
+        yield tracker
+        return
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as bar:
+        tracker._progress = bar
+        tracker._task = bar.add_task("capturing…", total=None)
+        yield tracker
+
+
+def write_archive_summary(result: Any, console: Console) -> None:
+    """Where the archive went and how to open it."""
+    for warc in result.warcs:
+        console.print(f"WARC  {warc}")
+    if result.wacz is not None:
+        console.print(f"WACZ  {result.wacz}")
+        console.print(
+            "Open the WACZ in ReplayWeb.page (https://replayweb.page, load the file), or in pywb: "
+            "wb-manager init c && wb-manager add c --unpack-wacz FILE.wacz && wayback"
+        )
+    for path, what in result.recovered:
+        console.print(f"recovered {path}: {what}")

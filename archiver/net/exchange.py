@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-__all__ = ["Exchange"]
+__all__ = ["CURRENT_PAGE_ID", "Exchange"]
+
+# The WARC-Page-ID that exchanges fetched in the current task belong to (set per tweet, so the
+# probes of a tweet and its browser capture share one page id).
+CURRENT_PAGE_ID: ContextVar[str | None] = ContextVar("CURRENT_PAGE_ID", default=None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from archiver.errors import (
     ResponseTooLarge,
     ServerError,
 )
-from archiver.net.exchange import Exchange
+from archiver.net.exchange import CURRENT_PAGE_ID, Exchange
 from archiver.net.guard import check_host
 from archiver.net.transport import make_transport
 from archiver.x.endpoints import ALLOWED_HOSTS
@@ -219,6 +219,7 @@ class Fetcher:
             http_version=response.http_version,
             remote_ip=remote_ip,
             started_at=started,
+            page_id=CURRENT_PAGE_ID.get(),
         )
 
 

@@ -31,14 +31,16 @@ def make_certificates(hosts: list[str], directory: Path) -> SimCertificates:
     """A new CA and a leaf for ``hosts``, the CA written to ``directory/simx-ca.pem``."""
     ca = trustme.CA(organization_name="embed-archiver simulated X")
     leaf = ca.issue_cert(*hosts)
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    leaf.configure_cert(context)  # the chain it loads holds the CA too
-    context.set_alpn_protocols(["http/1.1"])
     directory.mkdir(parents=True, exist_ok=True)
     ca_pem = directory / "simx-ca.pem"
     ca.cert_pem.write_to_path(str(ca_pem))
-    for blob in leaf.cert_chain_pems:
-        blob.write_to_path(str(directory / "simx-chain.pem"), append=True)
+    chain = directory / "simx-chain.pem"  # leaf, then the CA: Chromium matches the CA's key
+    key = directory / "simx-key.pem"
+    chain.write_bytes(b"".join(blob.bytes() for blob in leaf.cert_chain_pems) + ca.cert_pem.bytes())
+    leaf.private_key_pem.write_to_path(str(key))
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(str(chain), str(key))
+    context.set_alpn_protocols(["http/1.1"])
     certificate = x509.load_pem_x509_certificate(ca.cert_pem.bytes())
     spki = certificate.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
     digest = base64.b64encode(hashlib.sha256(spki).digest()).decode("ascii")

@@ -1,0 +1,235 @@
+"""A capture run: scan → resolve → probe → browser capture → verdict → WARC → WACZ.
+
+Each distinct tweet is probed once and captured once, in a fresh browser context, with a
+bounded number of captures at a time. Its probes, its page's traffic, the screenshot, the
+visible text and the verdict's metadata record share one ``WARC-Page-ID``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from archiver import __version__
+from archiver.capture.browser import Browser, BrowserOptions
+from archiver.capture.page import PageCapture, capture_page
+from archiver.capture.wacz import write_wacz
+from archiver.capture.warc import WarcRoller, recover_open_files
+from archiver.check import CheckedRef, check_refs
+from archiver.config import Settings
+from archiver.errors import CaptureError
+from archiver.models import EmbedRef, Evidence, Verdict
+from archiver.net.exchange import Exchange
+from archiver.net.fetch import Fetcher
+from archiver.verify import decide
+from archiver.x.endpoints import ALLOWED_HOSTS, embed_page_url
+
+__all__ = ["ArchiveResult", "ArchivedTweet", "archive_refs"]
+
+PAGE_NAMESPACE = uuid.UUID("6f1c3a52-2f0e-4d1e-9a57-0d1b7a4c8e11")
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedTweet:
+    """One tweet's capture: where its records are and what they show."""
+
+    tweet_id: str
+    page_id: str
+    embed_url: str
+    verdict: Verdict
+    rendered: str
+    seconds: float
+    metadata_record: str | None
+    warc: str | None
+    captured_at: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveResult:
+    rows: tuple[CheckedRef, ...]
+    tweets: tuple[ArchivedTweet, ...]
+    warcs: tuple[Path, ...]
+    wacz: Path | None
+    recovered: tuple[tuple[Path, str], ...] = ()
+
+
+class _Records:
+    """The WARC writer plus an index of what went where (for WARC-Refers-To and evidence)."""
+
+    def __init__(self, roller: WarcRoller) -> None:
+        self.roller = roller
+        self.responses: dict[tuple[str | None, str], tuple[str, str]] = {}  # -> (record id, file)
+
+    def exchange(self, exchange: Exchange) -> None:
+        warc = self.roller.current
+        _, response_id = warc.write_exchange(exchange)
+        self.responses[(exchange.page_id, exchange.url)] = (response_id, warc.path.name)
+
+    def with_record_ids(self, page_id: str, evidence: Sequence[Evidence]) -> tuple[Evidence, ...]:
+        out = []
+        for item in evidence:
+            found = self.responses.get((page_id, item.url)) or self.responses.get((None, item.url))
+            out.append(replace(item, record_id=found[0]) if found else item)
+        return tuple(out)
+
+
+def _page_id_for(run_id: str) -> Any:
+    def page_id(tweet_id: str) -> str:
+        return f"<urn:uuid:{uuid.uuid5(PAGE_NAMESPACE, f'{run_id}:{tweet_id}')}>"
+
+    return page_id
+
+
+async def archive_refs(
+    refs: Sequence[EmbedRef],
+    settings: Settings,
+    out_dir: Path,
+    *,
+    trusted_spki: tuple[str, ...] = (),
+    make_wacz: bool = True,
+    on_captured: Any = None,
+) -> ArchiveResult:
+    """Archive every tweet ``refs`` cite into ``out_dir`` (see the module docstring)."""
+    run_id = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
+    page_id_for = _page_id_for(run_id)
+    warc_dir = out_dir / "warc"
+    recovered = tuple(recover_open_files(warc_dir)) if warc_dir.exists() else ()
+    info = {
+        "software": f"embed-archiver {__version__}",
+        "operator": "embed-archiver",
+        "run": run_id,
+        "settings": f"capture_timeout={settings.capture_timeout} concurrency={settings.capture_concurrency}",
+    }
+    roller = WarcRoller(warc_dir, info, prefix=settings.warc_prefix, rollover=settings.warc_rollover)
+    records = _Records(roller)
+    options = BrowserOptions(
+        executable=settings.chromium,
+        host_map=settings.resolve,
+        allowed_hosts=ALLOWED_HOSTS,
+        trusted_spki=trusted_spki,
+    )
+    tweets: list[ArchivedTweet] = []
+    try:
+        async with Fetcher(settings, records.exchange) as fetcher, Browser(options) as browser:
+            rows = await check_refs(refs, fetcher, page_id_for)
+            by_tweet: dict[str, list[CheckedRef]] = {}
+            for row in rows:
+                if row.tweet_id is not None:
+                    by_tweet.setdefault(row.tweet_id, []).append(row)
+            limit = asyncio.Semaphore(settings.capture_concurrency)
+
+            async def one(tweet_id: str, cited: list[CheckedRef]) -> ArchivedTweet:
+                async with limit:
+                    capture = await _capture(browser, tweet_id, page_id_for(tweet_id), settings)
+                archived = _write_capture(records, browser.version, tweet_id, cited, capture)
+                if on_captured is not None:
+                    on_captured(archived)
+                return archived
+
+            tweets = list(await asyncio.gather(*(one(t, c) for t, c in by_tweet.items())))
+    finally:
+        warcs = tuple(roller.close())
+    final = {t.tweet_id: t.verdict for t in tweets}
+    rows = [replace(row, verdict=final[row.tweet_id]) if row.tweet_id in final else row for row in rows]
+    wacz = None
+    if make_wacz and warcs and tweets:
+        wacz = write_wacz(list(warcs), _pages(tweets, rows), out_dir / "wacz" / f"embeds-{run_id}.wacz")
+    return ArchiveResult(tuple(rows), tuple(tweets), warcs, wacz, recovered)
+
+
+async def _capture(browser: Browser, tweet_id: str, page_id: str, settings: Settings) -> PageCapture:
+    url = embed_page_url(tweet_id)
+    try:
+        return await capture_page(
+            browser, url, allowed_hosts=ALLOWED_HOSTS, timeout=settings.capture_timeout, page_id=page_id
+        )
+    except CaptureError as exc:  # the browser died mid-page: a partial capture, the run goes on
+        now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        return PageCapture(url, page_id, now, 0.0, "partial", (), None, None, error=str(exc))
+
+
+def _write_capture(
+    records: _Records,
+    browser_version: str,
+    tweet_id: str,
+    cited: list[CheckedRef],
+    capture: PageCapture,
+) -> ArchivedTweet:
+    for exchange in capture.exchanges:
+        records.exchange(exchange)
+    warc = records.roller.current
+    screenshot_id = None
+    if capture.screenshot is not None:
+        screenshot_id = warc.write_resource(
+            f"urn:view:{capture.url}", "image/png", capture.screenshot, page_id=capture.page_id
+        )
+    if capture.text is not None:
+        warc.write_resource(
+            f"urn:text:{capture.url}",
+            "text/plain; charset=utf-8",
+            capture.text.encode("utf-8"),
+            page_id=capture.page_id,
+            concurrent_to=screenshot_id,
+        )
+    probes = cited[0].verdict.evidence
+    evidence = records.with_record_ids(capture.page_id, (*probes, capture.evidence(tweet_id)))
+    verdict = decide(evidence)
+    syndication = next((e.record_id for e in evidence if e.source == "syndication" and e.record_id), None)
+    metadata = {
+        "schema": 1,
+        "tool": f"embed-archiver {__version__}",
+        "browser": f"Chromium {browser_version}",
+        "tweet_id": tweet_id,
+        "page_id": capture.page_id,
+        "embed_url": capture.url,
+        "captured_at": capture.started_at,
+        "rendered": capture.rendered,
+        "verdict": verdict.to_json(),
+        "references": [row.ref.to_json() for row in cited],
+        "timings": {k: round(v, 3) for k, v in capture.timings.items()}
+        | {"total": round(capture.seconds, 3)},
+        "blocked_requests": list(capture.blocked),
+        "failed_requests": [{"url": u, "error": e} for u, e in capture.failed],
+        "error": capture.error,
+    }
+    metadata_id = warc.write_metadata(
+        f"urn:embed-check:{tweet_id}",
+        metadata,
+        page_id=capture.page_id,
+        refers_to=syndication,
+        concurrent_to=screenshot_id,
+    )
+    return ArchivedTweet(
+        tweet_id=tweet_id,
+        page_id=capture.page_id,
+        embed_url=capture.url,
+        verdict=verdict,
+        rendered=capture.rendered,
+        seconds=capture.seconds,
+        metadata_record=metadata_id,
+        warc=warc.path.name,
+        captured_at=capture.started_at,
+    )
+
+
+def _pages(tweets: Sequence[ArchivedTweet], rows: Sequence[CheckedRef]) -> list[dict[str, Any]]:
+    handles = {row.tweet_id: row.handle for row in rows if row.tweet_id}
+    pages = []
+    for tweet in tweets:
+        handle = handles.get(tweet.tweet_id)
+        pages.append(
+            {
+                "id": tweet.page_id.strip("<>").removeprefix("urn:uuid:"),
+                "url": tweet.embed_url,
+                "ts": tweet.captured_at,
+                "title": f"@{handle} {tweet.tweet_id}" if handle else tweet.tweet_id,
+                "tweet_id": tweet.tweet_id,
+                "status": str(tweet.verdict.status),
+            }
+        )
+    return pages

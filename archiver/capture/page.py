@@ -1,0 +1,145 @@
+"""Capture one page in a fresh context: every byte, a screenshot, the visible text.
+
+The embed page renders after the load event, so the capture waits for the tweet (or its
+empty box) to appear, then for the network to be quiet for a short while (counting requests
+in flight, which is faster than Playwright's ``networkidle`` fixed 500 ms), all under one time
+cap: a capture that runs out of time is *partial*, never a hung run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
+
+from archiver.capture.browser import Browser
+from archiver.capture.recorder import Recorder
+from archiver.errors import CaptureError
+from archiver.models import Evidence, Outcome, TweetFacts
+from archiver.net.exchange import Exchange
+from archiver.x.embed import READY_SCRIPT, TWEET_SELECTOR
+
+__all__ = ["EMBED_PAGE", "PageCapture", "capture_page"]
+
+EMBED_PAGE = "embed_page"
+QUIET_SECONDS = 0.2
+SCREENSHOT_TIMEOUT_MS = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class PageCapture:
+    """What one page gave: its exchanges and the picture and text of what it showed."""
+
+    url: str
+    page_id: str
+    started_at: str
+    seconds: float
+    rendered: str  # "tweet", "empty", or "partial" (ran out of time or failed)
+    exchanges: tuple[Exchange, ...]
+    screenshot: bytes | None
+    text: str | None
+    blocked: tuple[str, ...] = ()
+    failed: tuple[tuple[str, str], ...] = ()
+    error: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def evidence(self, tweet_id: str) -> Evidence:
+        """What the rendered embed says. It derives from the syndication JSON, so it is never
+        a second independent source of absence: an empty box is only ``refused``."""
+        if self.rendered == "tweet":
+            facts = TweetFacts(tweet_id=tweet_id, text=self.text)
+            return Evidence(EMBED_PAGE, self.url, Outcome.FOUND, 200, facts=facts, fetched_at=self.started_at)
+        if self.rendered == "empty":
+            detail = "the embed rendered an empty box"
+            return Evidence(
+                EMBED_PAGE, self.url, Outcome.REFUSED, 200, detail=detail, fetched_at=self.started_at
+            )
+        detail = f"partial capture: {self.error or 'the embed did not render in time'}"
+        return Evidence(EMBED_PAGE, self.url, Outcome.ERROR, None, detail=detail, fetched_at=self.started_at)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+async def capture_page(
+    browser: Browser,
+    url: str,
+    *,
+    allowed_hosts: Collection[str],
+    timeout: float,
+    page_id: str | None = None,
+) -> PageCapture:
+    """Load ``url`` in a new context and record it (see the module docstring)."""
+    page_id = page_id or str(uuid.uuid4())
+    started_at = _now()
+    clock = time.perf_counter()
+    loop = asyncio.get_event_loop()
+    deadline = loop.time() + timeout
+    timings: dict[str, float] = {}
+    context = await browser.new_context()
+    rendered, error = "partial", None
+    screenshot = text = None
+    try:
+        page = await context.new_page()
+        cdp = await context.new_cdp_session(page)
+        recorder = Recorder(cdp, allowed_hosts)
+        await recorder.start()
+        try:
+            async with asyncio.timeout(timeout):
+                await page.goto(url, wait_until="commit")
+                timings["commit"] = time.perf_counter() - clock
+                handle = await page.wait_for_function(READY_SCRIPT, polling=50)
+                rendered = str(await handle.json_value())
+                timings["rendered"] = time.perf_counter() - clock
+        except TimeoutError:
+            error = f"no tweet rendered within {timeout:g} s"
+        except PlaywrightError as exc:
+            error = exc.message.splitlines()[0]
+        await recorder.quiet(QUIET_SECONDS, max(deadline, loop.time() + QUIET_SECONDS * 2))
+        timings["quiet"] = time.perf_counter() - clock
+        screenshot, text = await _picture_and_text(page)
+        timings["screenshot"] = time.perf_counter() - clock
+        await recorder.drain()
+        exchanges = tuple(recorder.exchanges(page_id))
+        blocked, failed = tuple(recorder.blocked()), tuple(recorder.failed())
+    except PlaywrightError as exc:
+        raise CaptureError(f"{url}: the browser failed ({exc.message.splitlines()[0]})") from exc
+    finally:
+        with contextlib.suppress(PlaywrightError):  # a dead browser is relaunched next time
+            await context.close()
+    return PageCapture(
+        url=url,
+        page_id=page_id,
+        started_at=started_at,
+        seconds=time.perf_counter() - clock,
+        rendered=rendered,
+        exchanges=exchanges,
+        screenshot=screenshot,
+        text=text,
+        blocked=blocked,
+        failed=failed,
+        error=error,
+        timings=timings,
+    )
+
+
+async def _picture_and_text(page: Page) -> tuple[bytes | None, str | None]:
+    """A PNG of the tweet (the whole viewport when no tweet is there) and the visible text."""
+    try:
+        tweet = page.locator(TWEET_SELECTOR).first
+        if await tweet.count():
+            picture = await tweet.screenshot(type="png", timeout=SCREENSHOT_TIMEOUT_MS)
+        else:
+            picture = await page.screenshot(type="png", timeout=SCREENSHOT_TIMEOUT_MS)
+        text = await page.inner_text("body", timeout=SCREENSHOT_TIMEOUT_MS)
+    except PlaywrightError:
+        return None, None
+    return picture, text
