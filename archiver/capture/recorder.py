@@ -32,6 +32,7 @@ __all__ = ["Hop", "Recorder", "RequestInfo", "exchanges_for", "parse_headers_tex
 
 BUFFER_TOTAL = 200 * 1024 * 1024
 BUFFER_PER_RESOURCE = 50 * 1024 * 1024
+ACCEPTED_ENCODINGS = ("gzip", "deflate", "br")
 _SKIPPED_SCHEMES = ("data:", "blob:", "about:", "chrome", "devtools:")
 
 
@@ -154,6 +155,9 @@ class Recorder:
             {"maxTotalBufferSize": BUFFER_TOTAL, "maxResourceBufferSize": BUFFER_PER_RESOURCE},
         )
         await self._cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        # Replay tools cannot read zstd bodies: offer only what they can.
+        headers = {"Accept-Encoding": ", ".join(ACCEPTED_ENCODINGS)}
+        await self._cdp.send("Network.setExtraHTTPHeaders", {"headers": headers})
 
     def _info(self, request_id: str) -> RequestInfo:
         info = self.requests.get(request_id)
