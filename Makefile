@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 CHROMIUM ?= /usr/bin/chromium
 APT := DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: setup system chromium demo test check bench eval clean
+.PHONY: setup system chromium pywb demo test check bench eval clean
 
 system:
 	@python3 -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null || \
@@ -29,8 +29,11 @@ demo: setup chromium
 	$(PY) -m archiver scan seeds/
 	$(PY) -m archiver archive --simx seed seeds/
 
-test: setup chromium
-	$(PY) -m pytest -q
+pywb:
+	bash scripts/setup_pywb.sh .tools/pywb
+
+test: setup chromium pywb
+	ARCHIVER_PYWB=.tools/pywb ARCHIVER_REQUIRE_PYWB=1 $(PY) -m pytest -q
 
 check: setup
 	bash scripts/check
@@ -43,4 +46,4 @@ bench: setup
 	$(PY) scripts/bench_check.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -28,15 +28,21 @@ async def test_browser_starts(browser: Browser) -> None:
 
 
 async def test_embed_capture_renders_and_records_every_request(browser: Browser) -> None:
-    capture = await capture_page(browser, embed_page_url(LIVE_WITH_PHOTO), allowed_hosts=ALLOWED_HOSTS, timeout=15)
+    capture = await capture_page(
+        browser, embed_page_url(LIVE_WITH_PHOTO), allowed_hosts=ALLOWED_HOSTS, timeout=15
+    )
     assert capture.rendered == "tweet"
     assert capture.screenshot is not None and capture.screenshot.startswith(b"\x89PNG")
     assert capture.text is not None and "Red warning for wind" in capture.text
     urls = [e.url for e in capture.exchanges]
-    assert any(u.startswith("https://cdn.syndication.twimg.com/tweet-result?id=" + LIVE_WITH_PHOTO) for u in urls)
+    assert any(
+        u.startswith("https://cdn.syndication.twimg.com/tweet-result?id=" + LIVE_WITH_PHOTO) for u in urls
+    )
     assert any(u.startswith("https://pbs.twimg.com/media/") for u in urls)
     assert all(e.remote_ip == "127.0.0.1" and e.page_id == capture.page_id for e in capture.exchanges)
-    assert all(header(e.request_headers, "accept-encoding") == ["gzip, deflate, br"] for e in capture.exchanges)
+    assert all(
+        header(e.request_headers, "accept-encoding") == ["gzip, deflate, br"] for e in capture.exchanges
+    )
 
 
 async def test_redirect_chain_each_hop_its_own_pair(browser: Browser) -> None:
@@ -53,7 +59,9 @@ async def test_redirect_chain_each_hop_its_own_pair(browser: Browser) -> None:
 async def test_gzip_and_chunked_bodies_stored_decoded_with_original_headers_renamed(
     browser: Browser, tmp_path: Any
 ) -> None:
-    capture = await capture_page(browser, embed_page_url(LIVE_WITH_PHOTO), allowed_hosts=ALLOWED_HOSTS, timeout=15)
+    capture = await capture_page(
+        browser, embed_page_url(LIVE_WITH_PHOTO), allowed_hosts=ALLOWED_HOSTS, timeout=15
+    )
     script = next(e for e in capture.exchanges if e.url.endswith("/embed/embed.simx.js"))
     assert script.body.startswith(b"(function")
     assert header(script.response_headers, "content-encoding") == ["gzip"]
@@ -74,7 +82,9 @@ async def test_gzip_and_chunked_bodies_stored_decoded_with_original_headers_rena
 
 
 async def test_duplicate_set_cookie_headers_stay_two(browser: Browser) -> None:
-    capture = await capture_page(browser, embed_page_url(LIVE_WITH_PHOTO), allowed_hosts=ALLOWED_HOSTS, timeout=15)
+    capture = await capture_page(
+        browser, embed_page_url(LIVE_WITH_PHOTO), allowed_hosts=ALLOWED_HOSTS, timeout=15
+    )
     page = next(e for e in capture.exchanges if "/embed/Tweet.html" in e.url)
     assert header(page.response_headers, "set-cookie") == [
         "_twitter_sess=sim; Path=/; Secure; HttpOnly",
@@ -134,11 +144,15 @@ async def test_time_cap_makes_a_partial_capture_not_a_hang(browser: Browser, sim
     from archiver.testing.simx import Fault
 
     original = sim.scenario
-    sim.scenario = replace(original, faults=(Fault(kind="latency", host="cdn.syndication.twimg.com", seconds=3.0),))
+    sim.scenario = replace(
+        original, faults=(Fault(kind="latency", host="cdn.syndication.twimg.com", seconds=3.0),)
+    )
     try:
         loop = asyncio.get_event_loop()
         started = loop.time()
-        capture = await capture_page(browser, embed_page_url(LIVE_WITH_PHOTO), allowed_hosts=ALLOWED_HOSTS, timeout=1.0)
+        capture = await capture_page(
+            browser, embed_page_url(LIVE_WITH_PHOTO), allowed_hosts=ALLOWED_HOSTS, timeout=1.0
+        )
         elapsed = loop.time() - started
     finally:
         sim.scenario = original
@@ -158,16 +172,47 @@ async def test_extrainfo_in_any_order_keeps_raw_headers_per_hop() -> None:
     rid = "1"
     request = {"url": "https://t.co/abc", "method": "GET", "headers": {"User-Agent": "x"}}
     recorder.on_request_will_be_sent({"requestId": rid, "request": request, "wallTime": 1.7e9})
-    recorder.on_request_will_be_sent_extra_info({"requestId": rid, "headers": {"Host": "t.co", "User-Agent": "x"}})
-    redirect = {"status": 301, "statusText": "Moved", "headers": {"location": "https://x.com/a/status/1"}, "protocol": "h2"}
+    recorder.on_request_will_be_sent_extra_info(
+        {"requestId": rid, "headers": {"Host": "t.co", "User-Agent": "x"}}
+    )
+    redirect = {
+        "status": 301,
+        "statusText": "Moved",
+        "headers": {"location": "https://x.com/a/status/1"},
+        "protocol": "h2",
+    }
     target = {"url": "https://x.com/a/status/1", "method": "GET", "headers": {}}
-    recorder.on_request_will_be_sent({"requestId": rid, "request": target, "redirectResponse": redirect, "wallTime": 1.7e9})
-    recorder.on_response_received({"requestId": rid, "response": {"status": 200, "headers": {"set-cookie": "a=1\nb=2"}, "protocol": "h2", "remoteIPAddress": "127.0.0.1"}})
+    recorder.on_request_will_be_sent(
+        {"requestId": rid, "request": target, "redirectResponse": redirect, "wallTime": 1.7e9}
+    )
+    recorder.on_response_received(
+        {
+            "requestId": rid,
+            "response": {
+                "status": 200,
+                "headers": {"set-cookie": "a=1\nb=2"},
+                "protocol": "h2",
+                "remoteIPAddress": "127.0.0.1",
+            },
+        }
+    )
     info = recorder.requests[rid]
     info.finished, info.body = True, b"<html>"
     # ExtraInfo arrives late, the final hop's first: matched by status, not by order
-    recorder.on_response_received_extra_info({"requestId": rid, "statusCode": 200, "headersText": "HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\n"})
-    recorder.on_response_received_extra_info({"requestId": rid, "statusCode": 301, "headers": {"Location": "https://x.com/a/status/1", "Set-Cookie": "hop=1"}})
+    recorder.on_response_received_extra_info(
+        {
+            "requestId": rid,
+            "statusCode": 200,
+            "headersText": "HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\n",
+        }
+    )
+    recorder.on_response_received_extra_info(
+        {
+            "requestId": rid,
+            "statusCode": 301,
+            "headers": {"Location": "https://x.com/a/status/1", "Set-Cookie": "hop=1"},
+        }
+    )
     hop, final = exchanges_for(info, "p")
     assert (hop.status, final.status) == (301, 200)
     assert header(hop.response_headers, "set-cookie") == ["hop=1"]
@@ -175,4 +220,3 @@ async def test_extrainfo_in_any_order_keeps_raw_headers_per_hop() -> None:
     assert header(final.response_headers, "location") == []
     assert hop.body == b"" and final.body == b"<html>"
     assert header(hop.request_headers, "host") == ["t.co"]
-
