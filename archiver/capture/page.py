@@ -29,7 +29,7 @@ from archiver.x.embed import READY_SCRIPT, TWEET_SELECTOR
 __all__ = ["EMBED_PAGE", "PageCapture", "capture_page"]
 
 EMBED_PAGE = "embed_page"
-QUIET_SECONDS = 0.2
+QUIET_SECONDS = 0.05  # nothing in flight for this long after the tweet rendered: done
 SCREENSHOT_TIMEOUT_MS = 5000
 
 
@@ -103,10 +103,10 @@ async def capture_page(
             error = f"no tweet rendered within {timeout:g} s"
         except PlaywrightError as exc:
             error = exc.message.splitlines()[0]
-        await recorder.quiet(QUIET_SECONDS, max(deadline, loop.time() + QUIET_SECONDS * 2))
-        timings["quiet"] = time.perf_counter() - clock
-        screenshot, text = await _picture_and_text(page)
-        timings["screenshot"] = time.perf_counter() - clock
+        # The picture is taken while the last requests settle: both are needed, neither waits.
+        quiet = recorder.quiet(QUIET_SECONDS, max(deadline, loop.time() + QUIET_SECONDS * 4))
+        (screenshot, text), _ = await asyncio.gather(_picture_and_text(page), quiet)
+        timings["settled"] = time.perf_counter() - clock
         await recorder.drain()
         exchanges = tuple(recorder.exchanges(page_id))
         blocked, failed = tuple(recorder.blocked()), tuple(recorder.failed())
@@ -131,15 +131,23 @@ async def capture_page(
     )
 
 
+_BOX_AND_TEXT = """(selector) => {
+  const tweet = document.querySelector(selector);
+  const text = document.body ? document.body.innerText : '';
+  if (!tweet) return [null, text];
+  const r = tweet.getBoundingClientRect();
+  return [{x: Math.max(0, r.x), y: Math.max(0, r.y), width: Math.ceil(r.width), height: Math.ceil(r.height)}, text];
+}"""
+
+
 async def _picture_and_text(page: Page) -> tuple[bytes | None, str | None]:
     """A PNG of the tweet (the whole viewport when no tweet is there) and the visible text."""
     try:
-        tweet = page.locator(TWEET_SELECTOR).first
-        if await tweet.count():
-            picture = await tweet.screenshot(type="png", timeout=SCREENSHOT_TIMEOUT_MS)
+        box, text = await page.evaluate(_BOX_AND_TEXT, TWEET_SELECTOR)
+        if box and box["width"] > 0 and box["height"] > 0:
+            picture = await page.screenshot(type="png", clip=box, timeout=SCREENSHOT_TIMEOUT_MS)
         else:
             picture = await page.screenshot(type="png", timeout=SCREENSHOT_TIMEOUT_MS)
-        text = await page.inner_text("body", timeout=SCREENSHOT_TIMEOUT_MS)
     except PlaywrightError:
         return None, None
-    return picture, text
+    return picture, str(text)
