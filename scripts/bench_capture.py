@@ -178,9 +178,8 @@ async def main_async(
                 started = time.perf_counter()
                 await asyncio.gather(*(one(u) for u in urls))
                 seconds = time.perf_counter() - started
-                print(
-                    f"concurrency {concurrency}: {len(urls) / seconds:.2f} captures/s ({seconds:.1f} s for {len(urls)})"
-                )
+                rate = len(urls) / seconds
+                print(f"concurrency {concurrency}: {rate:.2f} captures/s ({seconds:.1f} s for {len(urls)})")
         warc.seal()
         print(f"peak Chromium PSS: {sampler.peak:.0f} MiB")
 

@@ -136,7 +136,8 @@ _BOX_AND_TEXT = """(selector) => {
   const text = document.body ? document.body.innerText : '';
   if (!tweet) return [null, text];
   const r = tweet.getBoundingClientRect();
-  return [{x: Math.max(0, r.x), y: Math.max(0, r.y), width: Math.ceil(r.width), height: Math.ceil(r.height)}, text];
+  const box = {x: Math.max(0, r.x), y: Math.max(0, r.y)};
+  return [{...box, width: Math.ceil(r.width), height: Math.ceil(r.height)}, text];
 }"""
 
 
