@@ -7,23 +7,39 @@ printing is :mod:`archiver.report`'s job.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+import json
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+from archiver import report
 from archiver.archive import ArchivedTweet, ArchiveResult, archive_refs
 from archiver.capture.wacz import pages_from_warcs, write_wacz
-from archiver.capture.warc import WarcFile
+from archiver.capture.warc import WarcFile, read_records
 from archiver.check import CheckedRef, check_refs
 from archiver.config import Settings
 from archiver.errors import ScanError
+from archiver.html_report import render_report
 from archiver.inputs import Article, iter_articles
 from archiver.models import EmbedRef
 from archiver.net.exchange import Exchange
 from archiver.net.fetch import Fetcher
 from archiver.scan import scan_document
+from archiver.store import CheckRecord, Store
 
-__all__ = ["ArchiveRun", "CheckResult", "ScanResult", "archive", "check", "export_wacz", "scan"]
+__all__ = [
+    "ArchiveRun",
+    "CheckResult",
+    "ScanResult",
+    "archive",
+    "check",
+    "export_wacz",
+    "scan",
+    "write_report",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,20 +88,38 @@ def check(
     settings = settings or Settings()
     scanned = scan(sources, settings)
     warc = WarcFile(record, {"operation": "archiver check"}) if record else None
+    store = Store(settings.db_path) if settings.use_db else None
+    run_id = store.start_run("check") if store else None
     try:
-        rows = asyncio.run(_check(scanned.refs, settings, warc))
+        rows = asyncio.run(_check(scanned.refs, settings, warc, store))
+        if store is not None:
+            for group in _by_tweet(rows):
+                records = [CheckRecord(r.ref, r.tweet_id, r.verdict, r.checked_at) for r in group]
+                store.record_tweet(run_id, records)
+            store.finish_run(run_id or 0)
     finally:
         sealed = warc.seal() if warc else None
+        if store is not None:
+            store.close()
     return CheckResult(tuple(rows), scanned.errors, sealed)
 
 
-async def _check(refs: tuple[EmbedRef, ...], settings: Settings, warc: WarcFile | None) -> list[CheckedRef]:
+def _by_tweet(rows: Iterable[CheckedRef]) -> list[list[CheckedRef]]:
+    groups: dict[str, list[CheckedRef]] = {}
+    for index, row in enumerate(rows):
+        groups.setdefault(row.tweet_id or f"ref:{index}", []).append(row)
+    return list(groups.values())
+
+
+async def _check(
+    refs: tuple[EmbedRef, ...], settings: Settings, warc: WarcFile | None, store: Store | None
+) -> list[CheckedRef]:
     def record(exchange: Exchange) -> None:
         if warc is not None:
             warc.write_exchange(exchange)
 
     async with Fetcher(settings, record if warc else None) as fetcher:
-        return await check_refs(refs, fetcher)
+        return await check_refs(refs, fetcher, None, store.previous_facts if store else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,16 +145,26 @@ def archive(
     """
     settings = settings or Settings()
     scanned = scan(sources, settings)
-    result = asyncio.run(
-        archive_refs(
-            scanned.refs,
-            settings,
-            settings.out_dir,
-            trusted_spki=trusted_spki,
-            make_wacz=make_wacz,
-            on_captured=on_captured,
+    store = Store(settings.db_path) if settings.use_db else None
+    run_id = store.start_run("archive") if store else None
+    try:
+        result = asyncio.run(
+            archive_refs(
+                scanned.refs,
+                settings,
+                settings.out_dir,
+                trusted_spki=trusted_spki,
+                make_wacz=make_wacz,
+                on_captured=on_captured,
+                store=store,
+                run_number=run_id,
+            )
         )
-    )
+        if store is not None:
+            store.finish_run(run_id or 0)
+    finally:
+        if store is not None:
+            store.close()
     return ArchiveRun(result, scanned.errors)
 
 
@@ -133,3 +177,60 @@ def export_wacz(output: Path, inputs: Iterable[Path]) -> Path:
         else:
             warcs.append(item)
     return write_wacz(warcs, pages_from_warcs(warcs), output)
+
+
+def write_report(
+    store: Store,
+    out_dir: Path,
+    fmt: str,
+    output: Path | None = None,
+    *,
+    since: str | None = None,
+    run_id: int | None = None,
+    article: str | None = None,
+) -> Path | None:
+    """Write the report (``html``, ``json`` or ``csv``) of the latest verdict per reference.
+
+    JSON and CSV go to ``output`` or stdout; HTML to ``output`` or ``out_dir/reports/``.
+    Returns the file written, None for stdout.
+    """
+    rows = [report.flat_check(r) for r in store.latest_checks(run_id=run_id, since=since, article=article)]
+    summary = report.summarise(rows)
+    generated = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    if fmt == "html":
+        path = output or out_dir / "reports" / f"report-{generated.replace(':', '')}.html"
+        screenshots = _screenshots(store, out_dir, rows)
+        histories = {
+            str(r["tweet_id"]): store.status_changes(str(r["tweet_id"])) for r in rows if r["tweet_id"]
+        }
+        page = render_report(
+            rows, summary, screenshots, histories, title="Embedded tweets: report", generated_at=generated
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page, encoding="utf-8")
+        return path
+    stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        if fmt == "json":
+            document = {"generated_at": generated, "summary": summary, "references": rows}
+            stream.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+        else:
+            report.write_csv(rows, report.REPORT_COLUMNS, stream)
+    finally:
+        if output:
+            stream.close()
+    return output
+
+
+def _screenshots(store: Store, out_dir: Path, rows: Sequence[Mapping[str, Any]]) -> dict[str, bytes]:
+    """Screenshots of the rows' captures, read back from their WARC files, by page id."""
+    wanted: dict[str, dict[str, str]] = {}
+    for row in rows:
+        check = store.capture_of(str(row.get("page_id") or ""))
+        if check and check["warc_file"] and check["screenshot_record"]:
+            wanted.setdefault(check["warc_file"], {})[check["screenshot_record"]] = str(row["page_id"])
+    shots: dict[str, bytes] = {}
+    for warc_file, ids in wanted.items():
+        for record_id, payload in read_records(out_dir / "warc" / warc_file, ids).items():
+            shots[ids[record_id]] = payload
+    return shots

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,16 +21,20 @@ from archiver.capture.page import PageCapture, capture_page
 from archiver.capture.wacz import write_wacz
 from archiver.capture.warc import WarcRoller, recover_open_files
 from archiver.check import CheckedRef, check_refs
+from archiver.compare import media_key
 from archiver.config import Settings
 from archiver.errors import CaptureError
+from archiver.media import digest_image
 from archiver.models import EmbedRef, Evidence, Verdict
 from archiver.net.exchange import Exchange
 from archiver.net.fetch import Fetcher
-from archiver.verify import decide
+from archiver.store import CheckRecord, Store
+from archiver.verify import judge
 from archiver.x.endpoints import ALLOWED_HOSTS, embed_page_url
 
 __all__ = ["ArchiveResult", "ArchivedTweet", "archive_refs"]
 
+MEDIA_PREFIX = "https://pbs.twimg.com/media/"
 PAGE_NAMESPACE = uuid.UUID("6f1c3a52-2f0e-4d1e-9a57-0d1b7a4c8e11")
 
 
@@ -47,6 +51,7 @@ class ArchivedTweet:
     metadata_record: str | None
     warc: str | None
     captured_at: str = ""
+    screenshot_record: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +98,8 @@ async def archive_refs(
     trusted_spki: tuple[str, ...] = (),
     make_wacz: bool = True,
     on_captured: Any = None,
+    store: Store | None = None,
+    run_number: int | None = None,
 ) -> ArchiveResult:
     """Archive every tweet ``refs`` cite into ``out_dir`` (see the module docstring)."""
     run_id = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
@@ -116,26 +123,37 @@ async def archive_refs(
     tweets: list[ArchivedTweet] = []
     try:
         async with Fetcher(settings, records.exchange) as fetcher, Browser(options) as browser:
-            rows = await check_refs(refs, fetcher, page_id_for)
+            previous_for = store.previous_facts if store is not None else None
+            rows = await check_refs(refs, fetcher, page_id_for, previous_for)
             by_tweet: dict[str, list[CheckedRef]] = {}
             for row in rows:
                 if row.tweet_id is not None:
                     by_tweet.setdefault(row.tweet_id, []).append(row)
             limit = asyncio.Semaphore(settings.capture_concurrency)
+            final_rows: dict[int, CheckedRef] = {}
 
             async def one(tweet_id: str, cited: list[CheckedRef]) -> ArchivedTweet:
                 async with limit:
                     capture = await _capture(browser, tweet_id, page_id_for(tweet_id), settings)
-                archived = _write_capture(records, browser.version, tweet_id, cited, capture)
+                previous = store.previous_facts(tweet_id) if store is not None else None
+                archived, judged = _write_capture(
+                    records, browser.version, tweet_id, cited, capture, previous
+                )
+                if store is not None:
+                    store.record_tweet(run_number, [_record(row, archived) for row in judged])
+                final_rows.update({id(row.ref): row for row in judged})
                 if on_captured is not None:
                     on_captured(archived)
                 return archived
 
             tweets = list(await asyncio.gather(*(one(t, c) for t, c in by_tweet.items())))
+            unresolved = [row for row in rows if row.tweet_id is None]
+            if store is not None:
+                for row in unresolved:
+                    store.record_tweet(run_number, [_record(row, None)])
+            rows = [final_rows.get(id(row.ref), row) for row in rows]
     finally:
         warcs = tuple(roller.close())
-    final = {t.tweet_id: t.verdict for t in tweets}
-    rows = [replace(row, verdict=final[row.tweet_id]) if row.tweet_id in final else row for row in rows]
     wacz = None
     if make_wacz and warcs and tweets:
         wacz = write_wacz(list(warcs), _pages(tweets, rows), out_dir / "wacz" / f"embeds-{run_id}.wacz")
@@ -153,13 +171,44 @@ async def _capture(browser: Browser, tweet_id: str, page_id: str, settings: Sett
         return PageCapture(url, page_id, now, 0.0, "partial", (), None, None, error=str(exc))
 
 
+def _record(row: CheckedRef, archived: ArchivedTweet | None) -> CheckRecord:
+    return CheckRecord(
+        ref=row.ref,
+        tweet_id=row.tweet_id,
+        verdict=row.verdict,
+        checked_at=row.checked_at,
+        warc_file=archived.warc if archived else None,
+        screenshot_record=archived.screenshot_record if archived else None,
+        metadata_record=archived.metadata_record if archived else None,
+        page_id=archived.page_id if archived else None,
+    )
+
+
+def _with_media(evidence: Sequence[Evidence], capture: PageCapture) -> tuple[Evidence, ...]:
+    """Attach the perceptual hashes of the pictures the page loaded to the tweet's facts."""
+    digests = {}
+    for exchange in capture.exchanges:
+        if exchange.url.startswith(MEDIA_PREFIX) and exchange.status == 200 and exchange.body:
+            digests[media_key(exchange.url)] = digest_image(exchange.body).phash
+    out = []
+    for item in evidence:
+        facts = item.facts
+        if item.source == "syndication" and facts is not None and facts.media:
+            hashes = [digests.get(media_key(url)) for url in facts.media]
+            if all(hashes):
+                item = replace(item, facts=replace(facts, media_phash=tuple(h for h in hashes if h)))
+        out.append(item)
+    return tuple(out)
+
+
 def _write_capture(
     records: _Records,
     browser_version: str,
     tweet_id: str,
     cited: list[CheckedRef],
     capture: PageCapture,
-) -> ArchivedTweet:
+    previous: Mapping[str, Any] | None,
+) -> tuple[ArchivedTweet, list[CheckedRef]]:
     for exchange in capture.exchanges:
         records.exchange(exchange)
     warc = records.roller.current
@@ -176,9 +225,10 @@ def _write_capture(
             page_id=capture.page_id,
             concurrent_to=screenshot_id,
         )
-    probes = cited[0].verdict.evidence
+    probes = _with_media(cited[0].verdict.evidence, capture)
     evidence = records.with_record_ids(capture.page_id, (*probes, capture.evidence(tweet_id)))
-    verdict = decide(evidence)
+    verdict = judge(evidence, None, previous)
+    judged = [replace(row, verdict=judge(evidence, row.ref, previous)) for row in cited]
     syndication = next((e.record_id for e in evidence if e.source == "syndication" and e.record_id), None)
     metadata = {
         "schema": 1,
@@ -190,7 +240,7 @@ def _write_capture(
         "captured_at": capture.started_at,
         "rendered": capture.rendered,
         "verdict": verdict.to_json(),
-        "references": [row.ref.to_json() for row in cited],
+        "references": [row.ref.to_json() | {"verdict": row.verdict.to_json()} for row in judged],
         "timings": {k: round(v, 3) for k, v in capture.timings.items()}
         | {"total": round(capture.seconds, 3)},
         "blocked_requests": list(capture.blocked),
@@ -204,7 +254,7 @@ def _write_capture(
         refers_to=syndication,
         concurrent_to=screenshot_id,
     )
-    return ArchivedTweet(
+    archived = ArchivedTweet(
         tweet_id=tweet_id,
         page_id=capture.page_id,
         embed_url=capture.url,
@@ -214,7 +264,9 @@ def _write_capture(
         metadata_record=metadata_id,
         warc=warc.path.name,
         captured_at=capture.started_at,
+        screenshot_record=screenshot_id,
     )
+    return archived, judged
 
 
 def _pages(tweets: Sequence[ArchivedTweet], rows: Sequence[CheckedRef]) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ tweet with the evidence it rests on.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -17,7 +17,7 @@ from archiver.models import EmbedRef, Evidence, RefKind, Status, Verdict
 from archiver.net.fetch import Fetcher
 from archiver.probe import Prober, Resolution
 from archiver.scan.urls import canonical_status_url
-from archiver.verify import decide
+from archiver.verify import judge
 
 __all__ = ["CHECK_COLUMNS", "CheckedRef", "check_refs", "link_to_resolve"]
 
@@ -67,11 +67,14 @@ async def check_refs(
     refs: Sequence[EmbedRef],
     fetcher: Fetcher,
     page_id_for: Callable[[str], str] | None = None,
+    previous_for: Callable[[str], Mapping[str, Any] | None] | None = None,
 ) -> list[CheckedRef]:
-    """Resolve, probe (each tweet once) and decide; the order of ``refs`` is kept.
+    """Resolve, probe (each tweet once) and judge; the order of ``refs`` is kept.
 
-    ``page_id_for`` names the WARC page each tweet's probes belong to (``archive`` uses it).
+    ``page_id_for`` names the WARC page each tweet's probes belong to (``archive`` uses it);
+    ``previous_for`` gives a tweet's last captured facts (from the state database).
     """
+    previous = previous_for or (lambda tweet_id: None)
     prober = Prober(fetcher, page_id_for)
     links = {ref: link_to_resolve(ref) for ref in refs if ref.tweet_id is None}
     unique_links = sorted({link for link in links.values() if link})
@@ -95,7 +98,7 @@ async def check_refs(
     results = []
     for ref in refs:
         if ref.tweet_id is not None:
-            verdict = decide(evidence[ref.tweet_id])
+            verdict = judge(evidence[ref.tweet_id], ref, previous(ref.tweet_id))
             handle = ref.handle or handles.get(ref.tweet_id) or _handle_from(verdict.evidence)
             results.append(CheckedRef(ref, ref.tweet_id, handle, verdict, checked_at))
             continue
@@ -107,7 +110,8 @@ async def check_refs(
             verdict = Verdict(Status.UNKNOWN, (reason,), hops)
             results.append(CheckedRef(ref, None, ref.handle, verdict, checked_at, link))
             continue
-        verdict = decide((*resolution.evidence, *evidence[resolution.tweet_id]))
+        evidence_for = (*resolution.evidence, *evidence[resolution.tweet_id])
+        verdict = judge(evidence_for, ref, previous(resolution.tweet_id))
         handle = resolution.handle or ref.handle or _handle_from(verdict.evidence)
         results.append(CheckedRef(ref, resolution.tweet_id, handle, verdict, checked_at, link))
     return results

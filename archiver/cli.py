@@ -26,6 +26,8 @@ from archiver.check import CHECK_COLUMNS
 from archiver.config import NOT_GIVEN, Settings, load_settings
 from archiver.errors import ArchiverError
 from archiver.models import Status
+from archiver.scan.urls import classify
+from archiver.store import Store
 
 __all__ = ["main"]
 
@@ -116,6 +118,12 @@ def _network_options(command: Any) -> Any:
             help="Start the simulated X in-process on SCENARIO (a name or a file) and use it.",
         ),
         click.option("--simx-phase", type=int, default=0, show_default=True, help="The simulator's phase."),
+        click.option(
+            "--db",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="The state database (default: archiver.db in the output folder).",
+        ),
+        click.option("--no-db", is_flag=True, help="Do not remember this run's checks."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -127,12 +135,16 @@ def _network_settings(
     resolve: tuple[str, ...],
     ca_bundle: Path | None,
     concurrency: int | None,
+    db: Path | None = None,
+    no_db: bool = False,
     **flags: Any,
 ) -> Settings:
     given: dict[str, Any] = {
         "resolve": resolve if resolve else NOT_GIVEN,
         "ca_bundle": ca_bundle if ca_bundle else NOT_GIVEN,
         "concurrency": concurrency if concurrency else NOT_GIVEN,
+        "db": db if db else NOT_GIVEN,
+        "use_db": False if no_db else NOT_GIVEN,
     }
     return _settings(ctx, **given, **flags)
 
@@ -189,6 +201,12 @@ def _statuses(value: str | None) -> frozenset[Status]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write every probe's request and response to this WARC file (.warc.gz).",
 )
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder, where the state database lives (default: archives/).",
+)
 @_network_options
 @click.pass_context
 def check(
@@ -198,13 +216,14 @@ def check(
     fmt: str,
     fail_on: str | None,
     record: Path | None,
+    out_dir: Path | None,
     simx: str | None,
     simx_phase: int,
     **network: Any,
 ) -> int:
     """Is each tweet that SOURCES cite still there? Scan, resolve, probe, decide (no browser)."""
     fail_statuses = _statuses(fail_on)
-    settings = _network_settings(ctx, **network)
+    settings = _network_settings(ctx, **network, out_dir=out_dir or NOT_GIVEN)
     with _maybe_simx(simx, simx_phase, settings) as run_settings:
         result = api.check(sources, run_settings, record=record)
     rows = [row.to_json() for row in result.rows]
@@ -298,6 +317,98 @@ def export(output: Path, inputs: tuple[Path, ...]) -> int:
     """Package WARC files (default: archives/warc) into one WACZ for researchers."""
     written = api.export_wacz(output, inputs or (Path("archives/warc"),))
     click.echo(f"archiver: wrote {written}", err=True)
+    return EXIT_OK
+
+
+def _store(ctx: click.Context, db: Path | None, out_dir: Path | None) -> Store:
+    settings = _settings(ctx, db=db or NOT_GIVEN, out_dir=out_dir or NOT_GIVEN)
+    if not settings.db_path.exists():
+        raise click.ClickException(f"{settings.db_path}: no state database yet (run check or archive first)")
+    return Store(settings.db_path)
+
+
+_DB_OPTION = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="The state database.")
+_OUT_OPTION = click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="The output folder."
+)
+
+
+@cli.command()
+@click.argument("tweet")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@_DB_OPTION
+@_OUT_OPTION
+@click.pass_context
+def history(ctx: click.Context, /, tweet: str, fmt: str, db: Path | None, out_dir: Path | None) -> int:
+    """A tweet's timeline (TWEET is an id or a status URL): every check, every status change."""
+    link = classify(tweet)
+    tweet_id = link.tweet_id if link is not None and link.tweet_id else tweet.strip()
+    if not tweet_id.isdigit():
+        raise click.BadParameter(f"{tweet!r} is neither a tweet id nor a status URL", param_hint="TWEET")
+    with _store(ctx, db, out_dir) as store:
+        summary, entries = store.tweet(tweet_id), store.tweet_history(tweet_id)
+    if fmt == "jsonl":
+        report.write_jsonl(entries, sys.stdout)
+    else:
+        report.write_history(tweet_id, summary, entries, _console())
+    return EXIT_OK if summary else EXIT_PARTIAL
+
+
+@cli.command()
+@click.argument("article")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@_DB_OPTION
+@_OUT_OPTION
+@click.pass_context
+def status(ctx: click.Context, /, article: str, fmt: str, db: Path | None, out_dir: Path | None) -> int:
+    """An article's embeds with their latest verdicts (ARTICLE as it was given to check/archive)."""
+    with _store(ctx, db, out_dir) as store:
+        rows = [report.flat_check(r) for r in store.article_status(article)]
+    if not rows:
+        click.echo(f"archiver: no checks recorded for {article}", err=True)
+        return EXIT_PARTIAL
+    if fmt == "jsonl":
+        report.write_jsonl(rows, sys.stdout)
+    else:
+        report.write_check_table(rows, _console())
+    return EXIT_OK
+
+
+@cli.command("report")
+@click.option(
+    "--format", "fmt", type=click.Choice(["html", "json", "csv"]), default="html", show_default=True
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Default: stdout (html: archives/reports/).",
+)
+@click.option("--since", help="Only checks at or after this date or time (ISO 8601).")
+@click.option("--run", "run_id", type=int, help="Only this run.")
+@click.option("--article", help="Only this article.")
+@_DB_OPTION
+@_OUT_OPTION
+@click.pass_context
+def report_command(
+    ctx: click.Context,
+    /,
+    fmt: str,
+    output: Path | None,
+    since: str | None,
+    run_id: int | None,
+    article: str | None,
+    db: Path | None,
+    out_dir: Path | None,
+) -> int:
+    """Report the latest verdict of every reference: HTML with screenshots, JSON or CSV."""
+    settings = _settings(ctx, db=db or NOT_GIVEN, out_dir=out_dir or NOT_GIVEN)
+    with _store(ctx, db, out_dir) as store:
+        written = api.write_report(
+            store, settings.out_dir, fmt, output, since=since, run_id=run_id, article=article
+        )
+    if written is not None:
+        click.echo(f"archiver: report written to {written}", err=True)
     return EXIT_OK
 
 

@@ -73,7 +73,14 @@ class Settings:
     capture_timeout: float = DEFAULT_CAPTURE_TIMEOUT
     warc_rollover: int = DEFAULT_WARC_ROLLOVER
     warc_prefix: str = "embeds"
+    # State
+    db: Path | None = None  # the state database; None: archiver.db in out_dir
+    use_db: bool = True  # remember checks across runs
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def db_path(self) -> Path:
+        return self.db or self.out_dir / "archiver.db"
 
     def with_changes(self, **changes: Any) -> Settings:
         """A copy with ``changes``; values that are :data:`NOT_GIVEN` are ignored."""

@@ -146,6 +146,7 @@ class TweetFacts:
     author_name: str | None = None
     created_at: str | None = None
     media: tuple[str, ...] = ()  # media URLs (pbs.twimg.com / video.twimg.com)
+    media_phash: tuple[str, ...] = ()  # perceptual hashes of the pictures, when captured
     quoted_id: str | None = None
     edit_ids: tuple[str, ...] = ()
     is_edited: bool = False
@@ -160,6 +161,7 @@ class TweetFacts:
             "author_name": self.author_name,
             "created_at": self.created_at,
             "media": list(self.media),
+            "media_phash": list(self.media_phash),
             "quoted_id": self.quoted_id,
             "edit_ids": list(self.edit_ids),
             "is_edited": self.is_edited,
@@ -176,6 +178,7 @@ class TweetFacts:
             author_name=data.get("author_name"),
             created_at=data.get("created_at"),
             media=tuple(data.get("media", ())),
+            media_phash=tuple(data.get("media_phash", ())),
             quoted_id=data.get("quoted_id"),
             edit_ids=tuple(data.get("edit_ids", ())),
             is_edited=bool(data.get("is_edited")),

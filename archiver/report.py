@@ -18,7 +18,16 @@ from rich.table import Table
 
 from archiver.models import EmbedRef
 
-__all__ = ["SCAN_COLUMNS", "write_csv", "write_jsonl", "write_scan_table"]
+__all__ = [
+    "REPORT_COLUMNS",
+    "SCAN_COLUMNS",
+    "flat_check",
+    "summarise",
+    "write_csv",
+    "write_history",
+    "write_jsonl",
+    "write_scan_table",
+]
 
 SCAN_COLUMNS = (
     "article",
@@ -34,6 +43,17 @@ SCAN_COLUMNS = (
     "location",
     "created_at",
     "warnings",
+)
+REPORT_COLUMNS = (
+    *SCAN_COLUMNS,
+    "status",
+    "previous_status",
+    "reasons",
+    "changes",
+    "diff",
+    "checked_at",
+    "warc_file",
+    "page_id",
 )
 _EXCERPT = 60
 
@@ -172,3 +192,71 @@ def write_archive_summary(result: Any, console: Console) -> None:
         )
     for path, what in result.recovered:
         console.print(f"recovered {path}: {what}")
+
+
+def flat_check(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored check as one flat row: the reference's fields plus its verdict."""
+    data = dict(row.get("data") or {})
+    data.update(
+        {
+            "tweet_id": row.get("tweet_id") or data.get("tweet_id"),
+            "status": row.get("status"),
+            "previous_status": row.get("previous_status"),
+            "reasons": list(row.get("reasons") or []),
+            "changes": list(row.get("changes") or []),
+            "diff": row.get("diff"),
+            "checked_at": row.get("checked_at"),
+            "warc_file": row.get("warc_file"),
+            "page_id": row.get("page_id"),
+        }
+    )
+    return data
+
+
+def summarise(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Counts by status, and what changed since each reference's previous check."""
+    counts: dict[str, int] = {}
+    changed = []
+    for row in rows:
+        status = str(row["status"])
+        counts[status] = counts.get(status, 0) + 1
+        previous = row.get("previous_status")
+        if (previous and previous != status) or row.get("changes"):
+            changed.append(
+                {
+                    "article": row["article"],
+                    "tweet_id": row.get("tweet_id"),
+                    "from": previous,
+                    "to": status,
+                    "changes": row.get("changes") or [],
+                }
+            )
+    return {"references": len(rows), "by_status": dict(sorted(counts.items())), "changed": changed}
+
+
+def write_history(
+    tweet_id: str, summary: Mapping[str, Any] | None, entries: Sequence[Mapping[str, Any]], console: Console
+) -> None:
+    if summary is None:
+        console.print(f"tweet {tweet_id}: never checked")
+        return
+    console.print(
+        f"tweet {tweet_id}: first seen {summary['first_seen']}, last checked {summary['last_checked']} "
+        f"({summary['last_status']}), last seen live {summary['last_live_at'] or 'never'}"
+    )
+    table = Table()
+    for column in ("run", "checked at", "status", "changes", "reason"):
+        table.add_column(column, overflow="fold")
+    last = None
+    for entry in entries:
+        status = str(entry["status"])
+        marker = "" if status == last else " ←"
+        last = status
+        table.add_row(
+            str(entry["run_id"]),
+            str(entry["checked_at"]),
+            f"[{_STATUS_STYLE.get(status, '')}]{status}[/]{marker}",
+            ", ".join(entry.get("changes") or []),
+            excerpt((entry.get("reasons") or [""])[0], 70),
+        )
+    console.print(table)

@@ -16,11 +16,21 @@ The rules (docs/verdicts.md):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
 
-from archiver.models import Evidence, Outcome, Status, Verdict
+from archiver.compare import (
+    against_article,
+    against_previous,
+    best_facts,
+    complete_facts,
+    fingerprint,
+    with_changes,
+)
+from archiver.models import EmbedRef, Evidence, Outcome, Status, Verdict
 
-__all__ = ["RESOLVE", "decide"]
+__all__ = ["RESOLVE", "decide", "judge"]
 
 RESOLVE = "resolve"
 # When several named reasons appear, the most specific wins.
@@ -93,3 +103,29 @@ def _disagree(found: list[Evidence], gone: list[Evidence], everything: tuple[Evi
     reasons = [f"{e.source}: found" for e in found]
     reasons += [f"{e.source}: {e.detail or e.outcome}" for e in gone]
     return Verdict(Status.UNKNOWN, ("sources disagree", *reasons), everything)
+
+
+def judge(
+    evidence: Sequence[Evidence],
+    ref: EmbedRef | None = None,
+    previous: Mapping[str, Any] | None = None,
+) -> Verdict:
+    """:func:`decide`, then compare what was found with the last capture and the article.
+
+    ``previous`` is the last capture's normalised facts (from the state database); ``ref`` is
+    the article's baseline. A difference makes a live tweet ``altered``, with the list of what
+    changed and a readable diff; the fingerprint is of the normalised facts found.
+    """
+    verdict = decide(evidence)
+    complete = complete_facts(evidence)
+    facts = complete or best_facts(evidence)
+    if facts is None:
+        return verdict
+    changes = against_previous(previous, complete) if previous and complete else []
+    if ref is not None:
+        changes += against_article(ref, facts, complete=complete is not None)
+    judged = with_changes(verdict, changes)
+    if complete is None:
+        note = "text and media not compared: the syndication answer was not available"
+        return replace(judged, reasons=(*judged.reasons, note))
+    return replace(judged, fingerprint=fingerprint(complete))

@@ -24,7 +24,7 @@ from archiver.capture.recorder import Recorder
 from archiver.errors import CaptureError
 from archiver.models import Evidence, Outcome, TweetFacts
 from archiver.net.exchange import Exchange
-from archiver.x.embed import READY_SCRIPT, TWEET_SELECTOR
+from archiver.x.embed import READY_SCRIPT, SCREENSHOT_SELECTOR
 
 __all__ = ["EMBED_PAGE", "PageCapture", "capture_page"]
 
@@ -144,7 +144,7 @@ _BOX_AND_TEXT = """(selector) => {
 async def _picture_and_text(page: Page) -> tuple[bytes | None, str | None]:
     """A PNG of the tweet (the whole viewport when no tweet is there) and the visible text."""
     try:
-        box, text = await page.evaluate(_BOX_AND_TEXT, TWEET_SELECTOR)
+        box, text = await page.evaluate(_BOX_AND_TEXT, SCREENSHOT_SELECTOR)
         if box and box["width"] > 0 and box["height"] > 0:
             picture = await page.screenshot(type="png", clip=box, timeout=SCREENSHOT_TIMEOUT_MS)
         else:

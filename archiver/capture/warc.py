@@ -38,6 +38,7 @@ __all__ = [
     "WarcFile",
     "WarcRoller",
     "http_headers_for",
+    "read_records",
     "recover_open_files",
     "warc_date",
 ]
@@ -343,3 +344,19 @@ def _request_target(url: str) -> str:
 
 def _host_of(url: str) -> str:
     return urlsplit(url).netloc
+
+
+def read_records(path: Path, record_ids: Iterable[str]) -> dict[str, bytes]:
+    """The payloads of the records with these ids in one WARC file (one pass over it)."""
+    wanted = set(record_ids)
+    found: dict[str, bytes] = {}
+    if not wanted or not path.exists():
+        return found
+    with path.open("rb") as stream:
+        for record in ArchiveIterator(stream):
+            record_id = record.rec_headers.get_header("WARC-Record-ID")
+            if record_id in wanted:
+                found[record_id] = record.content_stream().read()
+                if len(found) == len(wanted):
+                    break
+    return found

@@ -7,9 +7,11 @@ of these, not for the load event (rendering happens after it).
 
 from __future__ import annotations
 
-__all__ = ["READY_SCRIPT", "TWEET_SELECTOR"]
+__all__ = ["READY_SCRIPT", "SCREENSHOT_SELECTOR", "TWEET_SELECTOR"]
 
 TWEET_SELECTOR = 'article, [data-testid="tweet"]'
+# What the screenshot is cropped to: the tweet, or the empty box shown in its place.
+SCREENSHOT_SELECTOR = 'article, [data-testid="tweet"], [data-testid="tweet-empty"]'
 # Returns "tweet", "empty", or null while neither has appeared yet.
 READY_SCRIPT = """() => {
   const body = document.body;

@@ -34,8 +34,13 @@ PHASE_0 = {
     "1888196075323618075": "live",
     "1886021748128541395": "live",
 }
-# Between runs: an edit, a deletion; phase 2 restores it.
-PHASE_1 = PHASE_0 | {"1889645626785221401": "altered", "1886021748128541395": "deleted"}
+# Between runs: an edit, a rename (against the article's @old_name), a deletion; phase 2
+# restores it. The media swap needs the last capture to be seen (tests/test_history.py).
+PHASE_1 = PHASE_0 | {
+    "1889645626785221401": "altered",
+    "1888196075323618075": "altered",
+    "1886021748128541395": "deleted",
+}
 PHASE_2 = PHASE_1 | {"1886021748128541395": "live"}
 
 
