@@ -8,8 +8,10 @@ visible text and the verdict's metadata record share one ``WARC-Page-ID``.
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +21,7 @@ from archiver import __version__
 from archiver.capture.browser import Browser, BrowserOptions
 from archiver.capture.page import PageCapture, capture_page
 from archiver.capture.wacz import write_wacz
-from archiver.capture.warc import WarcRoller, recover_open_files
+from archiver.capture.warc import WarcRoller, recover_open_files, warc_date
 from archiver.check import CheckedRef, check_refs
 from archiver.compare import media_key
 from archiver.config import Settings
@@ -61,19 +63,41 @@ class ArchiveResult:
     warcs: tuple[Path, ...]
     wacz: Path | None
     recovered: tuple[tuple[Path, str], ...] = ()
+    revisits: int = 0
 
 
 class _Records:
-    """The WARC writer plus an index of what went where (for WARC-Refers-To and evidence)."""
+    """The WARC writer plus an index of what went where (for WARC-Refers-To and evidence).
 
-    def __init__(self, roller: WarcRoller) -> None:
+    With a store, unchanged static bytes (pictures, video, scripts, styles) whose URL and
+    digest match a sealed earlier record are written as ``revisit`` records; evidence (JSON,
+    HTML, screenshots, metadata) is always written whole.
+    """
+
+    def __init__(self, roller: WarcRoller, store: Store | None = None) -> None:
         self.roller = roller
+        self.store = store
         self.responses: dict[tuple[str | None, str], tuple[str, str]] = {}  # -> (record id, file)
+        self.new_static: list[tuple[str, str, str, str, str]] = []
+        self.revisits = 0
 
     def exchange(self, exchange: Exchange) -> None:
         warc = self.roller.current
+        digest = _static_digest(exchange)
+        if digest is not None and self.store is not None:
+            earlier = self.store.sealed_copy(exchange.url, digest)
+            if earlier is not None:
+                record_id = warc.write_revisit(
+                    exchange, digest, exchange.url, earlier["date"], earlier["record_id"]
+                )
+                self.responses[(exchange.page_id, exchange.url)] = (record_id, warc.path.name)
+                self.revisits += 1
+                return
         _, response_id = warc.write_exchange(exchange)
         self.responses[(exchange.page_id, exchange.url)] = (response_id, warc.path.name)
+        if digest is not None:
+            date = warc_date(exchange.started_at)
+            self.new_static.append((exchange.url, digest, warc.path.name, response_id, date))
 
     def with_record_ids(self, page_id: str, evidence: Sequence[Evidence]) -> tuple[Evidence, ...]:
         out = []
@@ -81,6 +105,27 @@ class _Records:
             found = self.responses.get((page_id, item.url)) or self.responses.get((None, item.url))
             out.append(replace(item, record_id=found[0]) if found else item)
         return tuple(out)
+
+
+_STATIC_TYPES = (
+    "image/",
+    "video/",
+    "audio/",
+    "font/",
+    "text/css",
+    "application/javascript",
+    "text/javascript",
+)
+
+
+def _static_digest(exchange: Exchange) -> str | None:
+    """The payload digest (as warcio writes it) of a static 200 response, else None."""
+    if exchange.status != 200 or not exchange.body or exchange.method != "GET":
+        return None
+    content_type = next((v for k, v in exchange.response_headers if k.lower() == "content-type"), "")
+    if not content_type.lower().startswith(_STATIC_TYPES):
+        return None
+    return "sha1:" + base64.b32encode(hashlib.sha1(exchange.body).digest()).decode("ascii")
 
 
 def _page_id_for(run_id: str) -> Any:
@@ -100,8 +145,15 @@ async def archive_refs(
     on_captured: Any = None,
     store: Store | None = None,
     run_number: int | None = None,
+    capture_if: Callable[[str, list[CheckedRef]], bool] | None = None,
+    depends_on: Sequence[str] = (),
 ) -> ArchiveResult:
-    """Archive every tweet ``refs`` cite into ``out_dir`` (see the module docstring)."""
+    """Archive every tweet ``refs`` cite into ``out_dir`` (see the module docstring).
+
+    ``capture_if(tweet_id, checked)`` decides, after the probes, whether a tweet is captured in
+    the browser this time (nightly runs re-capture only what changed or is due); a tweet that
+    is not captured keeps its HTTP verdict.
+    """
     run_id = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
     page_id_for = _page_id_for(run_id)
     warc_dir = out_dir / "warc"
@@ -113,7 +165,7 @@ async def archive_refs(
         "settings": f"capture_timeout={settings.capture_timeout} concurrency={settings.capture_concurrency}",
     }
     roller = WarcRoller(warc_dir, info, prefix=settings.warc_prefix, rollover=settings.warc_rollover)
-    records = _Records(roller)
+    records = _Records(roller, store)
     options = BrowserOptions(
         executable=settings.chromium,
         host_map=settings.resolve,
@@ -121,6 +173,7 @@ async def archive_refs(
         trusted_spki=trusted_spki,
     )
     tweets: list[ArchivedTweet] = []
+    failed = False
     try:
         async with Fetcher(settings, records.exchange) as fetcher, Browser(options) as browser:
             previous_for = store.previous_facts if store is not None else None
@@ -146,18 +199,35 @@ async def archive_refs(
                     on_captured(archived)
                 return archived
 
-            tweets = list(await asyncio.gather(*(one(t, c) for t, c in by_tweet.items())))
-            unresolved = [row for row in rows if row.tweet_id is None]
-            if store is not None:
-                for row in unresolved:
-                    store.record_tweet(run_number, [_record(row, None)])
+            wanted = {t: c for t, c in by_tweet.items() if capture_if is None or capture_if(t, c)}
+            if store is not None:  # recorded before the captures: a killed run loses none of it
+                for tweet_id, cited in by_tweet.items():
+                    if tweet_id not in wanted:  # probed only: the HTTP verdict is the record
+                        store.record_tweet(run_number, [_record(row, None) for row in cited])
+                for row in rows:
+                    if row.tweet_id is None:
+                        store.record_tweet(run_number, [_record(row, None)])
+            tweets = list(await asyncio.gather(*(one(t, c) for t, c in wanted.items())))
             rows = [final_rows.get(id(row.ref), row) for row in rows]
+    except BaseException:
+        failed = True
+        raise
     finally:
-        warcs = tuple(roller.close())
+        # A failed write (a full disk) leaves the current file .open: the next run cuts it at
+        # its last complete record and seals it. Everything sealed before stays as it is.
+        warcs = tuple(roller.abandon() if failed else roller.close())
+    if store is not None and records.new_static:
+        store.index_sealed(records.new_static)
     wacz = None
     if make_wacz and warcs and tweets:
-        wacz = write_wacz(list(warcs), _pages(tweets, rows), out_dir / "wacz" / f"embeds-{run_id}.wacz")
-    return ArchiveResult(tuple(rows), tuple(tweets), warcs, wacz, recovered)
+        description = "depends on: " + ", ".join(depends_on) if depends_on else ""
+        wacz = write_wacz(
+            list(warcs),
+            _pages(tweets, rows),
+            out_dir / "wacz" / f"embeds-{run_id}.wacz",
+            description=description,
+        )
+    return ArchiveResult(tuple(rows), tuple(tweets), warcs, wacz, recovered, records.revisits)
 
 
 async def _capture(browser: Browser, tweet_id: str, page_id: str, settings: Settings) -> PageCapture:

@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -409,6 +410,65 @@ def report_command(
         )
     if written is not None:
         click.echo(f"archiver: report written to {written}", err=True)
+    return EXIT_OK
+
+
+@cli.command()
+@click.option(
+    "--fail-on", metavar="STATUS,…", help="Exit with 3 when a tweet newly has one of these statuses."
+)
+@click.option("--notify-webhook", metavar="URL", help="POST the run's JSON summary to URL.")
+@click.option(
+    "--log", "log_format", type=click.Choice(["auto", "json", "text"]), default="auto", show_default=True
+)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.option("--chromium", help="Path of the Chromium binary (default /usr/bin/chromium).")
+@_network_options
+@click.pass_context
+def run(
+    ctx: click.Context,
+    /,
+    fail_on: str | None,
+    notify_webhook: str | None,
+    log_format: str,
+    out_dir: Path | None,
+    chromium: str | None,
+    simx: str | None,
+    simx_phase: int,
+    **network: Any,
+) -> int:
+    """The nightly job: capture what is new, re-check what is due, record what changed.
+
+    Sources, schedule and notification come from the --config file (see `archiver init`).
+    One run per output folder at a time; a second exits at once with a clear message.
+    """
+    from archiver.jobs import EventLog, load_job, run_job
+
+    fail_statuses = _statuses(fail_on)
+    job = load_job(ctx.obj.get("config"))
+    if notify_webhook:
+        job = replace(job, webhook=notify_webhook)
+    settings = _network_settings(ctx, **network, out_dir=out_dir or NOT_GIVEN, chromium=chromium or NOT_GIVEN)
+    log = EventLog(json_lines={"auto": None, "json": True, "text": False}[log_format])
+    with _maybe_simx(simx, simx_phase, settings, with_spki=True) as (run_settings, spki):
+        outcome = run_job(job, run_settings, log=log, trusted_spki=spki)
+    if outcome.result is not None and _console().is_terminal:
+        report.write_check_table([row.to_json() for row in outcome.result.rows], _console())
+    if fail_statuses & {Status(item["to"]) for item in outcome.newly}:
+        return EXIT_FAIL_ON
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=Path("archiver.toml"))
+def init(path: Path) -> int:
+    """Write a commented example configuration (default: archiver.toml)."""
+    from archiver.jobs import EXAMPLE_CONFIG
+
+    if path.exists():
+        raise click.ClickException(f"{path} exists; not overwriting it")
+    path.write_text(EXAMPLE_CONFIG, encoding="utf-8")
+    click.echo(f"archiver: wrote {path}", err=True)
     return EXIT_OK
 
 

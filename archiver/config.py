@@ -63,6 +63,7 @@ class Settings:
     allow_private: bool = False  # the simulator on loopback is the only reason to set this
     concurrency: int = DEFAULT_CONCURRENCY
     per_host: int = DEFAULT_PER_HOST
+    rate: float = 0.0  # requests per second per host; 0: no limit
     timeout: float = DEFAULT_TIMEOUT
     retries: int = DEFAULT_RETRIES
     backoff: float = DEFAULT_BACKOFF  # seconds before the first retry; doubles each time

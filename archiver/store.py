@@ -81,6 +81,18 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX checks_by_run ON checks (run_id);
     CREATE INDEX checks_by_ref ON checks (ref_id, checked_at);
     """,
+    """
+    CREATE TABLE digests (
+        url TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        warc_file TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        date TEXT NOT NULL,
+        PRIMARY KEY (url, digest)
+    );
+    ALTER TABLE tweets ADD COLUMN unknown_streak INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE tweets ADD COLUMN last_capture_fingerprint TEXT;
+    """,
 )
 
 
@@ -241,7 +253,9 @@ class Store:
             """UPDATE tweets SET last_checked = ?, last_status = ?,
                last_live_at = CASE WHEN ? THEN ? ELSE last_live_at END,
                facts = COALESCE(?, facts), fingerprint = COALESCE(?, fingerprint),
-               last_capture_at = COALESCE(?, last_capture_at)
+               last_capture_at = COALESCE(?, last_capture_at),
+               last_capture_fingerprint = COALESCE(?, last_capture_fingerprint),
+               unknown_streak = CASE WHEN ? THEN unknown_streak + 1 ELSE 0 END
                WHERE tweet_id = ?""",
             (
                 record.checked_at,
@@ -251,6 +265,8 @@ class Store:
                 json.dumps(normalised_facts(facts), ensure_ascii=False) if facts and exists else None,
                 verdict.fingerprint if exists else None,
                 record.checked_at if record.page_id else None,
+                verdict.fingerprint if record.page_id and exists else None,
+                verdict.status is Status.UNKNOWN,
                 record.tweet_id,
             ),
         )
@@ -329,6 +345,31 @@ class Store:
             if row["status"] == "altered"
             or (row["previous_status"] and row["previous_status"] != row["status"])
         ]
+
+    def sealed_copy(self, url: str, digest: str) -> dict[str, Any] | None:
+        """An earlier, sealed record of the same bytes at the same URL (for a revisit record)."""
+        row = self._db.execute(
+            "SELECT warc_file, record_id, date FROM digests WHERE url = ? AND digest = ?", (url, digest)
+        ).fetchone()
+        return dict(row) if row else None
+
+    def index_sealed(self, entries: Sequence[tuple[str, str, str, str, str]]) -> None:
+        """Remember (url, digest, warc file, record id, date) of records now sealed."""
+        with self._transaction() as db:
+            db.executemany("INSERT OR IGNORE INTO digests VALUES (?, ?, ?, ?, ?)", entries)
+
+    def tweets_state(self) -> dict[str, dict[str, Any]]:
+        """Every known tweet's last state, for deciding what is due."""
+        rows = self._db.execute("SELECT * FROM tweets").fetchall()
+        return {row["tweet_id"]: dict(row) for row in rows}
+
+    def known_tweet_ids(self) -> dict[tuple[str, str], str]:
+        """(article, reference key) → the tweet id a past run resolved it to."""
+        rows = self._db.execute(
+            "SELECT a.name, r.ref_key, r.tweet_id FROM refs r JOIN articles a ON a.id = r.article_id "
+            "WHERE r.tweet_id IS NOT NULL"
+        ).fetchall()
+        return {(row[0], row[1]): row[2] for row in rows}
 
     def capture_of(self, page_id: str) -> dict[str, Any] | None:
         """Where a capture's records are (WARC file, screenshot and metadata record ids)."""

@@ -120,7 +120,7 @@ class Browser:
                 self._playwright = None
 
     async def __aenter__(self) -> Browser:
-        return await self.start()
+        return self  # launched by the first new_context: a run with nothing to capture starts none
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()

@@ -40,6 +40,7 @@ def write_wacz(
     output: Path,
     *,
     title: str = "embed-archiver capture",
+    description: str = "",
 ) -> Path:
     """Package ``warcs`` with ``pages`` into ``output`` (written as ``.open``, then renamed)."""
     if not warcs:
@@ -52,6 +53,8 @@ def write_wacz(
             handle.write(json.dumps(dict(page), ensure_ascii=False) + "\n")
     partial = output.with_name(output.name + ".open")
     args = ["create", "-o", str(partial), "-c", "-p", str(pages_file), "--title", title]
+    if description:
+        args += ["--desc", description]
     code, log = _run([*args, *(str(w) for w in warcs)])
     pages_file.unlink(missing_ok=True)
     if code != 0 or not partial.exists():

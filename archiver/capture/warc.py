@@ -14,6 +14,7 @@ dates come from :meth:`WarcFile.make_id` and the exchange's own time, so tests c
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -248,6 +249,14 @@ class WarcFile:
         )
         return self._write(record)
 
+    def abandon(self) -> None:
+        """Close the stream and leave the file ``.open`` for :func:`recover_open_files`."""
+        with self._lock:
+            if not self.sealed:
+                with contextlib.suppress(OSError):
+                    self._stream.close()
+                self.sealed = True  # no more writes
+
     def seal(self) -> Path:
         """Flush, fsync and rename ``….open`` to the final name. Idempotent."""
         with self._lock:
@@ -302,6 +311,13 @@ class WarcRoller:
     def close(self) -> list[Path]:
         if self._current is not None:
             self.sealed.append(self._current.seal())
+            self._current = None
+        return list(self.sealed)
+
+    def abandon(self) -> list[Path]:
+        """Stop without sealing the current file (after a failed write): it stays ``.open``."""
+        if self._current is not None:
+            self._current.abandon()
             self._current = None
         return list(self.sealed)
 

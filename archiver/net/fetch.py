@@ -110,6 +110,7 @@ class Fetcher:
         )
         self._overall = asyncio.Semaphore(settings.concurrency)
         self._per_host: dict[str, asyncio.Semaphore] = {}
+        self._next_slot: dict[str, float] = {}
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -175,6 +176,7 @@ class Fetcher:
         check_host(host, self._allowed, url)
         per_host = self._per_host.setdefault(host, asyncio.Semaphore(self._settings.per_host))
         async with self._overall, per_host:
+            await self._pace(host)
             exchange = await self._send(url, headers)
         if self._recorder is not None:
             self._recorder(exchange)
@@ -186,6 +188,15 @@ class Fetcher:
         if exchange.status >= 500:
             raise ServerError(f"{url}: server error {exchange.status}", url=url)
         return exchange
+
+    async def _pace(self, host: str) -> None:
+        """Politeness: at most ``settings.rate`` requests per second to one host."""
+        if self._settings.rate <= 0:
+            return
+        loop = asyncio.get_running_loop()
+        slot = max(loop.time(), self._next_slot.get(host, 0.0))
+        self._next_slot[host] = slot + 1.0 / self._settings.rate
+        await asyncio.sleep(max(0.0, slot - loop.time()))
 
     async def _send(self, url: str, headers: Mapping[str, str] | None) -> Exchange:
         started = _now()

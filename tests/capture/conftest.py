@@ -38,4 +38,5 @@ def options_for(sim: SimX) -> BrowserOptions:
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
 async def browser(sim: SimX) -> AsyncIterator[Browser]:
     async with Browser(options_for(sim)) as running:
+        await running.start()
         yield running
