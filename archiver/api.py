@@ -168,15 +168,28 @@ def archive(
     return ArchiveRun(result, scanned.errors)
 
 
-def export_wacz(output: Path, inputs: Iterable[Path]) -> Path:
-    """Package WARC files (or folders of them) into one WACZ, a page per captured tweet."""
+def export_wacz(output: Path, inputs: Iterable[Path], since: str | None = None) -> Path:
+    """Package WARC files (or folders of them) into one WACZ, a page per captured tweet.
+
+    ``since`` (``YYYY-MM-DD`` or a longer ISO time) keeps only the files written from then on,
+    by the timestamp in their names (a month of archives for researchers).
+    """
     warcs: list[Path] = []
     for item in inputs:
         if item.is_dir():
             warcs.extend(sorted(item.rglob("*.warc.gz")))
         else:
             warcs.append(item)
+    if since is not None:
+        floor = "".join(c for c in since if c.isdigit())
+        warcs = [w for w in warcs if _name_stamp(w) >= floor[: len(_name_stamp(w))]]
     return write_wacz(warcs, pages_from_warcs(warcs), output)
+
+
+def _name_stamp(warc: Path) -> str:
+    """The YYYYMMDDhhmmssfff of ``{prefix}-{stamp}-{serial}-{host}.warc.gz``."""
+    parts = warc.name.split("-")
+    return next((p for p in parts if p.isdigit() and len(p) == 17), "")
 
 
 def write_report(

@@ -313,10 +313,11 @@ def archive(
     required=True,
     help="The WACZ file to write.",
 )
+@click.option("--since", help="Only WARC files written from this date or time on (ISO 8601).")
 @click.argument("inputs", nargs=-1, type=click.Path(exists=True, path_type=Path))
-def export(output: Path, inputs: tuple[Path, ...]) -> int:
+def export(output: Path, since: str | None, inputs: tuple[Path, ...]) -> int:
     """Package WARC files (default: archives/warc) into one WACZ for researchers."""
-    written = api.export_wacz(output, inputs or (Path("archives/warc"),))
+    written = api.export_wacz(output, inputs or (Path("archives/warc"),), since=since)
     click.echo(f"archiver: wrote {written}", err=True)
     return EXIT_OK
 

@@ -20,6 +20,7 @@ from archiver import Settings
 from archiver.api import ArchiveRun, archive, export_wacz
 from archiver.capture.wacz import validate_wacz
 from archiver.capture.warc import OPEN_SUFFIX, recover_open_files
+from archiver.errors import ArchiveError
 from archiver.testing.simx import SimX, load_scenario
 from tests.capture.conftest import chromium_or_skip
 from tests.conftest import ROOT, SEEDS, warcio_check
@@ -109,8 +110,10 @@ def test_export_packages_sealed_warcs_into_a_valid_wacz(
     seed_run: tuple[ArchiveRun, Path], tmp_path: Path
 ) -> None:
     _, out = seed_run
-    wacz = export_wacz(tmp_path / "month.wacz", [out / "warc"])
+    wacz = export_wacz(tmp_path / "month.wacz", [out / "warc"], since="2000-01-01")
     assert validate_wacz(wacz) is None
+    with pytest.raises(ArchiveError, match="no WARC"):
+        export_wacz(tmp_path / "future.wacz", [out / "warc"], since="2999-01-01")
     with zipfile.ZipFile(wacz) as package:
         pages = [json.loads(line) for line in package.read("pages/pages.jsonl").decode().splitlines()[1:]]
     assert {p["tweet_id"] for p in pages} == {MTRACEY, "1900604978233829458"}
