@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from archiver import __version__
 from archiver.capture.browser import Browser, BrowserOptions
@@ -32,7 +33,7 @@ from archiver.net.exchange import Exchange
 from archiver.net.fetch import Fetcher
 from archiver.store import CheckRecord, Store
 from archiver.verify import judge
-from archiver.x.endpoints import ALLOWED_HOSTS, embed_page_url
+from archiver.x.endpoints import ALLOWED_HOSTS, embed_page_url, status_page_url
 
 __all__ = ["ArchiveResult", "ArchivedTweet", "archive_refs"]
 
@@ -166,10 +167,13 @@ async def archive_refs(
     }
     roller = WarcRoller(warc_dir, info, prefix=settings.warc_prefix, rollover=settings.warc_rollover)
     records = _Records(roller, store)
+    article_hosts = (
+        {urlsplit(r.article).hostname or "" for r in refs} - {""} if settings.with_article else set()
+    )
     options = BrowserOptions(
         executable=settings.chromium,
         host_map=settings.resolve,
-        allowed_hosts=ALLOWED_HOSTS,
+        allowed_hosts=ALLOWED_HOSTS | article_hosts,
         trusted_spki=trusted_spki,
     )
     tweets: list[ArchivedTweet] = []
@@ -188,6 +192,10 @@ async def archive_refs(
             async def one(tweet_id: str, cited: list[CheckedRef]) -> ArchivedTweet:
                 async with limit:
                     capture = await _capture(browser, tweet_id, page_id_for(tweet_id), settings)
+                    if settings.with_status_page:
+                        url = status_page_url(tweet_id, cited[0].handle)
+                        extra = await _capture_other(browser, url, page_id_for(tweet_id), settings, True)
+                        _write_page(records, extra)
                 previous = store.previous_facts(tweet_id) if store is not None else None
                 archived, judged = _write_capture(
                     records, browser.version, tweet_id, cited, capture, previous
@@ -208,6 +216,11 @@ async def archive_refs(
                     if row.tweet_id is None:
                         store.record_tweet(run_number, [_record(row, None)])
             tweets = list(await asyncio.gather(*(one(t, c) for t, c in wanted.items())))
+            if settings.with_article:
+                for article in dict.fromkeys(r.ref.article for r in rows):
+                    if article.startswith(("http://", "https://")):
+                        page = await _capture_other(browser, article, page_id_for(article), settings, False)
+                        _write_page(records, page)
             rows = [final_rows.get(id(row.ref), row) for row in rows]
     except BaseException:
         failed = True
@@ -239,6 +252,42 @@ async def _capture(browser: Browser, tweet_id: str, page_id: str, settings: Sett
     except CaptureError as exc:  # the browser died mid-page: a partial capture, the run goes on
         now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         return PageCapture(url, page_id, now, 0.0, "partial", (), None, None, error=str(exc))
+
+
+async def _capture_other(
+    browser: Browser, url: str, page_id: str, settings: Settings, tweet_page: bool
+) -> PageCapture:
+    """A status page or an article page, recorded like the embed (never fatal to the run)."""
+    hosts = ALLOWED_HOSTS if tweet_page else (*ALLOWED_HOSTS, urlsplit(url).hostname or "")
+    try:
+        return await capture_page(
+            browser,
+            url,
+            allowed_hosts=hosts,
+            timeout=settings.capture_timeout,
+            page_id=page_id,
+            wait_for_tweet=tweet_page,
+        )
+    except CaptureError as exc:
+        now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        return PageCapture(url, page_id, now, 0.0, "partial", (), None, None, error=str(exc))
+
+
+def _write_page(records: _Records, capture: PageCapture) -> None:
+    for exchange in capture.exchanges:
+        records.exchange(exchange)
+    warc = records.roller.current
+    if capture.screenshot is not None:
+        warc.write_resource(
+            f"urn:view:{capture.url}", "image/png", capture.screenshot, page_id=capture.page_id
+        )
+    if capture.text is not None:
+        warc.write_resource(
+            f"urn:text:{capture.url}",
+            "text/plain; charset=utf-8",
+            capture.text.encode(),
+            page_id=capture.page_id,
+        )
 
 
 def _record(row: CheckedRef, archived: ArchivedTweet | None) -> CheckRecord:

@@ -257,6 +257,8 @@ def check(
 @click.option("--capture-concurrency", type=int, help="Browser captures at once (default 2).")
 @click.option("--capture-timeout", type=float, help="Seconds one capture may take (default 30).")
 @click.option("--no-wacz", is_flag=True, help="Write WARC files only.")
+@click.option("--with-status-page", is_flag=True, help="Also capture each tweet's x.com status page.")
+@click.option("--with-article", is_flag=True, help="Also capture the article page (inputs given as URLs).")
 @_network_options
 @click.pass_context
 def archive(
@@ -270,6 +272,8 @@ def archive(
     capture_concurrency: int | None,
     capture_timeout: float | None,
     no_wacz: bool,
+    with_status_page: bool,
+    with_article: bool,
     simx: str | None,
     simx_phase: int,
     **network: Any,
@@ -283,6 +287,8 @@ def archive(
         chromium=chromium or NOT_GIVEN,
         capture_concurrency=capture_concurrency or NOT_GIVEN,
         capture_timeout=capture_timeout or NOT_GIVEN,
+        with_status_page=with_status_page or NOT_GIVEN,
+        with_article=with_article or NOT_GIVEN,
     )
     console = _console()
     with (

@@ -27,6 +27,7 @@ __all__ = [
     "against_article",
     "against_previous",
     "best_facts",
+    "changed_since_last_capture",
     "complete_facts",
     "fingerprint",
     "media_key",
@@ -43,6 +44,7 @@ _QUOTES = str.maketrans(
     {"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'", "‛": "'"}
 )
 _ELLIPSIS = ("…", "...")
+LAST_CAPTURE = "last capture"
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,8 +152,10 @@ def media_key(url: str) -> str:
 
 
 def fingerprint(facts: TweetFacts) -> str:
+    """A digest of the normalised facts. Media count by key, not by picture hash, so that a
+    probe over HTTP and a browser capture of the same tweet give the same fingerprint."""
     data = normalised_facts(facts)
-    data.pop("media") if data["media_phash"] else data.pop("media_phash")
+    data.pop("media_phash")
     blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
     return "sha256:" + hashlib.sha256(blob).hexdigest()
 
@@ -166,24 +170,31 @@ def against_previous(previous: Mapping[str, Any], facts: TweetFacts) -> list[Cha
     changes: list[Change] = []
     if previous.get("text") != now["text"] and facts.text is not None:
         before, after = str(previous.get("text") or ""), now["text"]
-        changes.append(Change("text", before, after, "last capture", _word_diff(before, after)))
+        changes.append(Change("text", before, after, LAST_CAPTURE, _word_diff(before, after)))
     if previous.get("handle") and now["handle"] and previous["handle"] != now["handle"]:
-        changes.append(Change("handle", previous["handle"], now["handle"], "last capture"))
+        changes.append(Change("handle", previous["handle"], now["handle"], LAST_CAPTURE))
     old_hashes, new_hashes = list(previous.get("media_phash") or []), now["media_phash"]
     if old_hashes and new_hashes:
         swapped = len(old_hashes) != len(new_hashes) or any(
             _phash_distance(a, b) > MEDIA_DISTANCE for a, b in zip(old_hashes, new_hashes, strict=False)
         )
         if swapped:
-            changes.append(Change("media", " ".join(old_hashes), " ".join(new_hashes), "last capture"))
+            changes.append(Change("media", " ".join(old_hashes), " ".join(new_hashes), LAST_CAPTURE))
     elif list(previous.get("media") or []) != now["media"] and (previous.get("media") or now["media"]):
         before, after = " ".join(previous.get("media") or []), " ".join(now["media"])
-        changes.append(Change("media", before, after, "last capture"))
+        changes.append(Change("media", before, after, LAST_CAPTURE))
     if previous.get("quoted_id") != now["quoted_id"] and "quoted_id" in previous:
-        changes.append(
-            Change("quoted", str(previous.get("quoted_id")), str(now["quoted_id"]), "last capture")
-        )
+        changes.append(Change("quoted", str(previous.get("quoted_id")), str(now["quoted_id"]), LAST_CAPTURE))
     return changes
+
+
+def changed_since_last_capture(verdict: Verdict) -> bool:
+    """True when the verdict found a difference from the previous capture (not only from the
+    article's quote, which stays the same run after run)."""
+    return (
+        any(f"from the {LAST_CAPTURE}:" in reason for reason in verdict.reasons)
+        or "edited" in verdict.changes
+    )
 
 
 def with_changes(verdict: Verdict, changes: Sequence[Change]) -> Verdict:

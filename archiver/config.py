@@ -74,6 +74,8 @@ class Settings:
     capture_timeout: float = DEFAULT_CAPTURE_TIMEOUT
     warc_rollover: int = DEFAULT_WARC_ROLLOVER
     warc_prefix: str = "embeds"
+    with_status_page: bool = False  # also capture x.com/USER/status/ID
+    with_article: bool = False  # also capture the article page, when it was given as a URL
     # State
     db: Path | None = None  # the state database; None: archiver.db in out_dir
     use_db: bool = True  # remember checks across runs

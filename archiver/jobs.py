@@ -35,6 +35,7 @@ import httpx
 from archiver.api import scan
 from archiver.archive import ArchiveResult, archive_refs
 from archiver.check import CheckedRef, link_to_resolve
+from archiver.compare import changed_since_last_capture
 from archiver.config import Settings
 from archiver.errors import ArchiverError, ConfigError
 from archiver.models import EmbedRef, Status
@@ -351,7 +352,9 @@ def _newly(result: ArchiveResult | None, before: Mapping[str, Any]) -> Iterator[
         seen.add(row.tweet_id)
         was = before.get(row.tweet_id)
         status = str(row.verdict.status)
-        if status == "unknown" or (was == status and status != "altered"):
+        if status == "unknown":
+            continue
+        if was == status and not (status == "altered" and changed_since_last_capture(row.verdict)):
             continue
         if was is None and status == "live":
             continue  # new and fine: nothing to tell

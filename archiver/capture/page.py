@@ -76,8 +76,13 @@ async def capture_page(
     allowed_hosts: Collection[str],
     timeout: float,
     page_id: str | None = None,
+    wait_for_tweet: bool = True,
 ) -> PageCapture:
-    """Load ``url`` in a new context and record it (see the module docstring)."""
+    """Load ``url`` in a new context and record it (see the module docstring).
+
+    With ``wait_for_tweet`` false (an article page), the capture waits for the load event
+    instead of a rendered tweet, then for the quiet network.
+    """
     page_id = page_id or str(uuid.uuid4())
     started_at = _now()
     clock = time.perf_counter()
@@ -96,8 +101,12 @@ async def capture_page(
             async with asyncio.timeout(timeout):
                 await page.goto(url, wait_until="commit")
                 timings["commit"] = time.perf_counter() - clock
-                handle = await page.wait_for_function(READY_SCRIPT, polling=50)
-                rendered = str(await handle.json_value())
+                if wait_for_tweet:
+                    handle = await page.wait_for_function(READY_SCRIPT, polling=50)
+                    rendered = str(await handle.json_value())
+                else:
+                    await page.wait_for_load_state("load")
+                    rendered = "page"
                 timings["rendered"] = time.perf_counter() - clock
         except TimeoutError:
             error = f"no tweet rendered within {timeout:g} s"

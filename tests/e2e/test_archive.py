@@ -302,3 +302,37 @@ async def test_browser_killed_mid_capture_gives_partial_capture_and_the_run_goes
     assert not list(tmp_path.rglob(f"*{OPEN_SUFFIX}"))
     for warc in result.warcs:
         warcio_check(warc)
+
+
+def test_with_status_page_and_with_article_capture_those_pages_too(tmp_path: Path) -> None:
+    import http.server
+    import threading
+
+    chromium_or_skip()
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "story.html").write_text(
+        "<html><body><article><h1>Storm</h1>"
+        f'<p><a href="https://twitter.com/mtracey/status/{MTRACEY}">the post</a></p></article></body></html>'
+    )
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: Quiet(*a, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    story = f"http://127.0.0.1:{server.server_address[1]}/story.html"
+    try:
+        with SimX(load_scenario("seed")) as sim:
+            settings = sim.settings(QUICK).with_changes(
+                out_dir=tmp_path / "out", with_status_page=True, with_article=True
+            )
+            run = archive([story], settings, trusted_spki=(sim.certificates.spki_sha256,), make_wacz=False)
+    finally:
+        server.shutdown()
+    targets = {t for _, t, _, _ in records(run.result.warcs[0])}
+    assert f"https://x.com/mtracey/status/{MTRACEY}" in targets  # after twitter.com's 301
+    assert f"urn:view:https://x.com/mtracey/status/{MTRACEY}" in targets
+    assert story in targets and f"urn:view:{story}" in targets
+    warcio_check(run.result.warcs[0])
