@@ -58,9 +58,7 @@ def cli(ctx: click.Context, config: Path | None) -> None:
     ctx.obj["config"] = config
 
 
-@cli.command()
-@click.argument("sources", nargs=-1, required=True)
-@click.option(
+_ROWS_FORMAT = click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "jsonl", "csv"]),
@@ -68,6 +66,11 @@ def cli(ctx: click.Context, config: Path | None) -> None:
     show_default=True,
     help="table for people; jsonl or csv (one reference per line) for programs.",
 )
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@_ROWS_FORMAT
 @click.option("--body-only", is_flag=True, help="Leave out sidebar, footer and script references.")
 @click.option("--max-bytes", type=int, default=None, help="Refuse inputs larger than this.")
 @click.pass_context
@@ -188,14 +191,7 @@ def _statuses(value: str | None) -> frozenset[Status]:
 
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "jsonl", "csv"]),
-    default="table",
-    show_default=True,
-    help="table for people; jsonl or csv (one reference per line) for programs.",
-)
+@_ROWS_FORMAT
 @click.option("--fail-on", metavar="STATUS,…", help="Exit with 3 when a tweet has one of these statuses.")
 @click.option(
     "--record",

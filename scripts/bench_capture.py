@@ -15,7 +15,6 @@ import argparse
 import asyncio
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -27,6 +26,7 @@ import yaml
 from archiver.capture.browser import Browser, BrowserOptions
 from archiver.capture.page import capture_page
 from archiver.capture.warc import WarcFile
+from archiver.testing.simx import start_in_process
 from archiver.x.embed import READY_SCRIPT
 from archiver.x.endpoints import ALLOWED_HOSTS, embed_page_url
 
@@ -49,18 +49,6 @@ def write_scenario(directory: Path, count: int) -> tuple[Path, list[str]]:
     path = directory / "bench.yaml"
     path.write_text(yaml.safe_dump({"name": "bench", "tweets": tweets}), encoding="utf-8")
     return path, ids
-
-
-def start_simx(scenario: Path, workdir: Path) -> tuple[subprocess.Popen[str], dict[str, object]]:
-    import json
-
-    process = subprocess.Popen(
-        [sys.executable, "-m", "archiver", "simx", str(scenario), "--port", "0", "--workdir", str(workdir)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    return process, json.loads(process.stdout.readline())
 
 
 def chromium_pss_mib() -> float:
@@ -192,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         scenario, ids = write_scenario(Path(tmp), args.tweets)
-        process, described = start_simx(scenario, Path(tmp))
+        process, described = start_in_process(scenario, Path(tmp))
         try:
             asyncio.run(main_async(args, described, ids, Path(tmp)))
         finally:

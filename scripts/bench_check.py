@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +24,7 @@ from archiver.config import Settings
 from archiver.models import Status
 from archiver.net import Fetcher
 from archiver.scan import scan_document
+from archiver.testing.simx import settings_for, start_in_process
 
 FIRST_ID = 1885659360262999349
 
@@ -44,17 +43,6 @@ def write_scenario(directory: Path, count: int) -> Path:
     path = directory / "bench.yaml"
     path.write_text(yaml.safe_dump({"name": "bench", "tweets": tweets}), encoding="utf-8")
     return path
-
-
-def start_simx(scenario: Path, workdir: Path) -> tuple[subprocess.Popen[str], dict[str, object]]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "archiver", "simx", str(scenario), "--port", "0", "--workdir", str(workdir)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    description = json.loads(process.stdout.readline())
-    return process, description
 
 
 async def run(count: int, settings: Settings) -> tuple[float, dict[str, int]]:
@@ -82,20 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         scenario = write_scenario(Path(tmp), args.tweets)
-        process, described = start_simx(scenario, Path(tmp))
+        process, described = start_in_process(scenario, Path(tmp))
         try:
-            settings = Settings(
-                resolve=tuple(
-                    (rule.split("=")[0], "127.0.0.1", int(str(described["port"])))
-                    for rule in described["resolve"]  # type: ignore[union-attr]
-                ),
-                ca_bundle=Path(str(described["ca_bundle"])),
-                allow_private=True,
-                concurrency=args.concurrency,
-                per_host=args.per_host,
-                retries=1,
-                backoff=0.05,
-            )
+            base = Settings(concurrency=args.concurrency, per_host=args.per_host, retries=1, backoff=0.05)
+            settings = settings_for(described, base)
             print(f"simulator in its own process (pid {process.pid})", end="; ")
             print(f"concurrency {args.concurrency}, per host {args.per_host}")
             results = {}

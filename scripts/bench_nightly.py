@@ -16,9 +16,7 @@ from __future__ import annotations
 import argparse
 import http.server
 import io
-import json
 import random
-import subprocess
 import sys
 import tempfile
 import threading
@@ -31,6 +29,7 @@ import yaml
 from archiver.config import Settings
 from archiver.jobs import EventLog, JobConfig, run_job
 from archiver.sources import Sources
+from archiver.testing.simx import settings_for, start_in_process
 
 FIRST_ID = 1885659360262999349
 
@@ -94,44 +93,13 @@ def serve(root: Path) -> str:
     return base
 
 
-def start_simx(scenario: Path, workdir: Path, phase: int) -> tuple[subprocess.Popen[str], dict[str, object]]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "archiver",
-            "simx",
-            str(scenario),
-            "--port",
-            "0",
-            "--workdir",
-            str(workdir),
-            "--phase",
-            str(phase),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    return process, json.loads(process.stdout.readline())
-
-
 def one_run(
     out: Path, base: str, scenario: Path, workdir: Path, phase: int, when: datetime
 ) -> dict[str, object]:
-    process, described = start_simx(scenario, workdir, phase)
+    process, described = start_in_process(scenario, workdir, phase)
     try:
-        settings = Settings(
-            out_dir=out,
-            resolve=tuple(
-                (str(r).split("=")[0], "127.0.0.1", int(str(described["port"]))) for r in described["resolve"]
-            ),  # type: ignore[attr-defined]
-            ca_bundle=Path(str(described["ca_bundle"])),
-            allow_private=True,
-            retries=2,
-            backoff=0.05,
-            capture_concurrency=2,
-        )
+        base = Settings(out_dir=out, retries=2, backoff=0.05, capture_concurrency=2)
+        settings = settings_for(described, base)
         job = JobConfig(sources=Sources(feeds=(f"{base}/feed.xml",)))
         started = time.perf_counter()
         outcome = run_job(

@@ -16,7 +16,7 @@ from archiver.testing.simx.scenario import (
     load_scenario,
     packaged_scenario,
 )
-from archiver.testing.simx.server import SIM_HOSTS, RequestLog, SimX
+from archiver.testing.simx.server import SIM_HOSTS, RequestLog, SimX, settings_for, start_in_process
 
 __all__ = [
     "SIM_HOSTS",
@@ -28,4 +28,6 @@ __all__ = [
     "SimX",
     "load_scenario",
     "packaged_scenario",
+    "settings_for",
+    "start_in_process",
 ]

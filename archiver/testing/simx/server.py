@@ -20,6 +20,8 @@ import random
 import socket
 import ssl
 import struct
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -37,28 +39,14 @@ from archiver.testing.simx import responses
 from archiver.testing.simx.media import png_for
 from archiver.testing.simx.scenario import Fault, Scenario
 from archiver.testing.simx.tls import SimCertificates, make_certificates
+from archiver.x.endpoints import ALLOWED_HOSTS
 from archiver.x.token import syndication_token
 
 __all__ = ["SIM_HOSTS", "RequestLog", "SimX"]
 
-SIM_HOSTS = (
-    "twitter.com",
-    "www.twitter.com",
-    "mobile.twitter.com",
-    "x.com",
-    "www.x.com",
-    "mobile.x.com",
-    "t.co",
-    "pic.twitter.com",
-    "pic.x.com",
-    "platform.twitter.com",
-    "cdn.syndication.twimg.com",
-    "publish.twitter.com",
-    "publish.x.com",
-    "pbs.twimg.com",
-    "video.twimg.com",
-    "abs.twimg.com",
-)
+# Every host the archiver may reach: the simulator answers for all of them (404 where X
+# would have nothing to say).
+SIM_HOSTS = tuple(sorted(ALLOWED_HOSTS))
 _CURL_LIKE = ("curl", "wget", "python", "httpx", "embed-archiver")
 _COMPRESSIBLE = ("application/json", "text/", "application/javascript")
 
@@ -436,3 +424,40 @@ def _tweet_id_of(path: str, query: dict[str, str]) -> str | None:
         return link.tweet_id if link is not None else None
     link = classify(f"https://x.com{path}")
     return link.tweet_id if link is not None else None
+
+
+def start_in_process(
+    scenario: str | Path, workdir: Path, phase: int = 0
+) -> tuple[subprocess.Popen[str], dict[str, Any]]:
+    """``archiver simx`` in its own process (benchmarks: no shared GIL); its description."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "archiver",
+            "simx",
+            str(scenario),
+            "--port",
+            "0",
+            "--workdir",
+            str(workdir),
+            "--phase",
+            str(phase),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    return process, json.loads(process.stdout.readline())
+
+
+def settings_for(description: dict[str, Any], base: Settings) -> Settings:
+    """``base`` pointed at a simulator started with :func:`start_in_process`."""
+    port = int(description["port"])
+    return base.with_changes(
+        resolve=tuple(
+            (str(rule).split("=")[0], str(description["address"]), port) for rule in description["resolve"]
+        ),
+        ca_bundle=Path(str(description["ca_bundle"])),
+        allow_private=True,
+    )
