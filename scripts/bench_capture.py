@@ -95,7 +95,7 @@ class PeakSampler:
     def _run(self) -> None:
         while not self._stop.is_set():
             self.peak = max(self.peak, chromium_pss_mib())
-            time.sleep(0.2)
+            time.sleep(1.0)  # smaps_rollup walks page tables: sampling costs CPU too
 
     def __enter__(self) -> PeakSampler:
         self._thread.start()
@@ -143,6 +143,7 @@ async def main_async(
     )
     urls = [embed_page_url(t) for t in ids]
     async with Browser(options) as browser:
+        await browser.start()
         print(f"Chromium {browser.version}, {len(urls)} tweets")
         await bare_load(browser, urls[0])  # warm up
         warc = WarcFile(out / "bench.warc.gz", {})

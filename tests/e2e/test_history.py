@@ -162,7 +162,7 @@ def test_html_report_is_readable_in_a_browser(tmp_path: Path) -> None:
     assert loaded >= 10
     assert badge != "rgba(0, 0, 0, 0)"  # styled, not a bare page
     picture = Image.open(io.BytesIO(shot)).convert("L")
-    dark = sum(1 for value in picture.getdata() if value < 128)
+    dark = sum(1 for value in picture.get_flattened_data() if value < 128)
     assert dark > 2000  # text and badges drawn, not a blank page
 
 
