@@ -22,38 +22,61 @@ from archiver.errors import (
     ScanError,
     StoreError,
 )
-from archiver.models import EmbedRef, Location, RefKind
+from archiver.models import EmbedRef, Evidence, Location, Outcome, RefKind, Status, TweetFacts, Verdict
 from archiver.scan import scan_document
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ArchiveError",
+    "ArchiveRun",
     "ArchiverError",
     "CaptureError",
+    "CheckResult",
     "ConfigError",
     "EmbedRef",
+    "Evidence",
     "FetchError",
     "FetchTimeout",
     "HostNotAllowed",
     "InputTooLarge",
     "Location",
     "LoginWall",
+    "Outcome",
     "RateLimited",
     "RefKind",
     "ResponseTooLarge",
     "ScanError",
     "ScanResult",
     "Settings",
+    "Status",
     "StoreError",
+    "TweetFacts",
+    "Verdict",
+    "archive",
+    "check",
+    "export_wacz",
     "load_settings",
     "scan",
     "scan_document",
+    "write_report",
 ]
 
 # Entry points that need the network stack load on first use, so that importing the pure
 # parts (archiver.scan, archiver.models) pulls in no httpx, playwright or sqlite3.
-_LAZY = {"ScanResult": "archiver.api", "scan": "archiver.api"}
+_LAZY = {
+    name: "archiver.api"
+    for name in (
+        "ArchiveRun",
+        "CheckResult",
+        "ScanResult",
+        "archive",
+        "check",
+        "export_wacz",
+        "scan",
+        "write_report",
+    )
+}
 
 
 def _public(obj: _Any) -> _Any:
