@@ -19,12 +19,12 @@ from archiver.models import Evidence, Outcome
 from archiver.net.exchange import CURRENT_PAGE_ID
 from archiver.net.fetch import Fetcher, FetchResult
 from archiver.scan.urls import LinkKind, canonical_status_url, classify
+from archiver.verify import RESOLVE
 from archiver.x.endpoints import oembed_url, syndication_url
 from archiver.x.parsers import parse_oembed, parse_syndication
 
 __all__ = ["Prober", "Resolution"]
 
-RESOLVE = "resolve"
 MAX_SHORT_HOPS = 5
 _META_REFRESH = re.compile(rb"URL=([^\"'>\s]+)", re.IGNORECASE)
 

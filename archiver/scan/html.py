@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import replace
 from itertools import islice
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
@@ -71,7 +72,7 @@ def scan_html(html: str, article: str) -> list[EmbedRef]:
             if might_mention_x(text):
                 location = _location(node)
                 for ref in scan_text(text, article, location):
-                    refs.append(_moved(ref, offset + min(ref.offset, _OFFSET_SCALE - 1)))
+                    refs.append(replace(ref, offset=offset + min(ref.offset, _OFFSET_SCALE - 1)))
     return refs
 
 
@@ -293,9 +294,3 @@ def _location(node: Tag | NavigableString) -> Location:
             if lowered in _FOOTER_TOKENS:
                 return Location.FOOTER
     return Location.BODY
-
-
-def _moved(ref: EmbedRef, offset: int) -> EmbedRef:
-    from dataclasses import replace
-
-    return replace(ref, offset=offset)

@@ -12,7 +12,6 @@ import html
 import json
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import quote
 
 from archiver.testing.simx.scenario import Scenario, TweetView
 
@@ -380,7 +379,3 @@ EMBED_SCRIPT = r"""(function () {
     .catch(function (e) { empty(String(e)); });
 })();
 """
-
-
-def quote_url(url: str) -> str:
-    return quote(url, safe="")
