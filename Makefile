@@ -28,6 +28,7 @@ chromium:
 demo: setup chromium
 	$(PY) -m archiver scan seeds/
 	$(PY) -m archiver archive --simx seed seeds/
+	$(PY) -m archiver report --format html
 
 pywb:
 	bash scripts/setup_pywb.sh .tools/pywb
