@@ -220,7 +220,9 @@ def write_report(
             rows, summary, screenshots, histories, title="Embedded tweets: report", generated_at=generated
         )
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(page, encoding="utf-8")
+        partial = path.with_name(path.name + ".open")  # never a half-written report
+        partial.write_text(page, encoding="utf-8")
+        partial.replace(path)
         return path
     stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:

@@ -154,25 +154,29 @@ class WarcFile:
             http_headers=http,
         )
         response_id = self._write(response)
-        request_headers = self._headers(
+        return self._write_request(exchange, response_id), response_id
+
+    def _write_request(self, exchange: Exchange, concurrent_to: str) -> str:
+        """The request record of an exchange, linked to its response (or revisit) record."""
+        headers = self._headers(
             exchange.started_at,
             exchange.page_id,
-            WARC_Concurrent_To=response_id,
-            WARC_Protocol=protocol,
+            WARC_Concurrent_To=concurrent_to,
+            WARC_Protocol=_protocol_name(exchange.http_version),
         )
-        path = _request_target(exchange.url)
         sent = list(exchange.request_headers)
         if not any(name.lower() == "host" for name, _ in sent):
             sent.insert(0, ("Host", _host_of(exchange.url)))
+        request_line = f"{exchange.method} {_request_target(exchange.url)} HTTP/1.1"
         request = self._writer.create_warc_record(
             exchange.url,
             "request",
             payload=io.BytesIO(exchange.request_body),
             length=len(exchange.request_body),
-            warc_headers_dict=request_headers,
-            http_headers=StatusAndHeaders(f"{exchange.method} {path} HTTP/1.1", sent, is_http_request=True),
+            warc_headers_dict=headers,
+            http_headers=StatusAndHeaders(request_line, sent, is_http_request=True),
         )
-        return self._write(request), response_id
+        return self._write(request)
 
     def write_resource(
         self,
@@ -247,7 +251,9 @@ class WarcFile:
             http_headers=http,
             warc_headers_dict=headers,
         )
-        return self._write(record)
+        revisit_id = self._write(record)
+        self._write_request(exchange, revisit_id)
+        return revisit_id
 
     def abandon(self) -> None:
         """Close the stream and leave the file ``.open`` for :func:`recover_open_files`."""
