@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from bisect import bisect_right
 from dataclasses import replace
 from itertools import islice
 
@@ -21,11 +22,40 @@ from bs4.element import Comment, NavigableString, Tag
 
 from archiver.models import EmbedRef, Location, RefKind
 from archiver.scan.attribution import parse_attribution, parse_date
-from archiver.scan.text import link_ref, scan_text
+from archiver.scan.text import find_flattened, flattened_ref, link_ref, scan_text
 from archiver.scan.urls import LinkKind, XLink, classify, find_links, might_mention_x
 
 __all__ = ["scan_html"]
 
+_BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "li",
+        "br",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "article",
+        "section",
+        "tr",
+        "td",
+        "header",
+        "footer",
+        "aside",
+        "figure",
+        "figcaption",
+        "pre",
+        "dd",
+        "dt",
+        "main",
+        "body",
+    }
+)
 _SKIPPED_TAGS = frozenset({"style", "meta", "link", "title", "svg", "template"})
 _URL_ATTRIBUTES = ("data-embedded-url", "data-url", "data-href")
 _IFRAME_SOURCES = ("src", "data-src", "data-lazy-src")
@@ -49,13 +79,14 @@ _MAX_DEPTH = 256  # ancestors looked at; deeper nesting is hostile input, not an
 
 def scan_html(html: str, article: str) -> list[EmbedRef]:
     """Every reference in an HTML document, unmerged, with offsets in document order."""
-    if not might_mention_x(html):
+    if not might_mention_x(html) and "(@" not in html:
         return []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         soup = BeautifulSoup(html, "lxml")
     embed_links = _status_links_by_blockquote(soup)
     refs: list[EmbedRef] = []
+    rendition = _Rendition()
     skip = 0
     for index, node in enumerate(soup.descendants):
         if skip:
@@ -65,15 +96,75 @@ def scan_html(html: str, article: str) -> list[EmbedRef]:
         if isinstance(node, Tag):
             found, consumed = _scan_tag(node, article, offset, embed_links)
             refs.extend(found)
+            if node.name == "br":
+                rendition.add("\n", node, offset)
+            elif node.name in _BLOCK_TAGS or (consumed and node.name != "a"):
+                rendition.add("\n\n", node, offset)  # a paragraph ends a flattened tweet's text
             if consumed:
                 skip = sum(1 for _ in node.descendants)
+                if node.name == "a":  # a link's text stays part of the visible text
+                    rendition.add(node.get_text(), node, offset, _classify_attribute(node, "href"))
         elif isinstance(node, NavigableString) and not isinstance(node, Comment):
             text = str(node)
+            rendition.add(text, node, offset)
             if might_mention_x(text):
                 location = _location(node)
-                for ref in scan_text(text, article, location):
+                for ref in scan_text(text, article, location, flattened=False):
                     refs.append(replace(ref, offset=offset + min(ref.offset, _OFFSET_SCALE - 1)))
+    refs.extend(rendition.flattened_embeds(article))
     return refs
+
+
+class _Rendition:
+    """The page's visible text, line by line, outside embed containers: where flattened
+    embeds (``text`` then ``— Name (@handle) Date`` in paragraphs) are found, with the links
+    (a linked date gives the tweet's id) and the elements each piece came from."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+        self.pieces: list[tuple[int, Tag | NavigableString, int]] = []  # (start, node, offset)
+        self.links: list[tuple[int, int, XLink]] = []
+
+    def add(self, text: str, node: Tag | NavigableString, offset: int, link: XLink | None = None) -> None:
+        if text == "\n\n" and self.parts:  # nested blocks make one paragraph break, not several
+            tail = self.parts[-1][-2:]
+            text = "" if tail == "\n\n" else "\n" if tail.endswith("\n") else text
+        if not text:
+            return
+        self.pieces.append((self.size, node, offset))
+        if link is not None:
+            self.links.append((self.size, self.size + len(text), link))
+        self.parts.append(text)
+        self.size += len(text)
+
+    def flattened_embeds(self, article: str) -> list[EmbedRef]:
+        text = "".join(self.parts)
+        if "(@" not in text:
+            return []
+        refs = []
+        for embed in find_flattened(text):
+            line_start = text.rfind("\n", 0, embed.end) + 1
+            piece = self._piece_at(line_start)
+            ref = flattened_ref(embed, article, _location(piece[1]))
+            dated = next(
+                (
+                    link
+                    for start, end, link in self.links
+                    if line_start <= start and end <= embed.end + 1 and link.kind is LinkKind.STATUS
+                ),
+                None,
+            )
+            if dated is not None and ref.tweet_id is None:
+                ref = replace(
+                    ref, tweet_id=dated.tweet_id, url=dated.canonical, handle=dated.handle or ref.handle
+                )
+            refs.append(replace(ref, offset=self._piece_at(embed.start)[2]))
+        return refs
+
+    def _piece_at(self, position: int) -> tuple[int, Tag | NavigableString, int]:
+        index = bisect_right([start for start, _, _ in self.pieces], position) - 1
+        return self.pieces[max(0, index)]
 
 
 _EmbedLinks = dict[int, list[tuple[Tag, XLink]]]

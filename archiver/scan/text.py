@@ -18,7 +18,7 @@ from archiver.scan.attribution import parse_attribution, parse_date
 from archiver.scan.shortcodes import find_shortcodes
 from archiver.scan.urls import FoundLink, LinkKind, XLink, find_links, might_mention_x
 
-__all__ = ["FlattenedEmbed", "find_flattened", "link_ref", "scan_text"]
+__all__ = ["FlattenedEmbed", "find_flattened", "flattened_ref", "link_ref", "scan_text"]
 
 TWEET_WEIGHT_LIMIT = 280
 _URL_WEIGHT = 23
@@ -37,12 +37,18 @@ class FlattenedEmbed:
     date_text: str
 
 
-def scan_text(text: str, article: str, location: Location = Location.BODY) -> list[EmbedRef]:
-    """Every reference in plain text or Markdown, unmerged, with offsets."""
+def scan_text(
+    text: str, article: str, location: Location = Location.BODY, *, flattened: bool = True
+) -> list[EmbedRef]:
+    """Every reference in plain text or Markdown, unmerged, with offsets.
+
+    ``flattened`` false leaves flattened embeds out (the HTML scanner finds them across
+    elements itself).
+    """
     refs: list[EmbedRef] = []
     claimed: list[tuple[int, int]] = []
-    for embed in find_flattened(text):
-        refs.append(_flattened_ref(embed, article, location))
+    for embed in find_flattened(text) if flattened else ():
+        refs.append(flattened_ref(embed, article, location))
         claimed.append((embed.start, embed.end))
     for ref, span in find_shortcodes(text, article, location):
         refs.append(ref)
@@ -153,7 +159,7 @@ def _tweet_weight(line: str) -> int:
     return weight
 
 
-def _flattened_ref(embed: FlattenedEmbed, article: str, location: Location) -> EmbedRef:
+def flattened_ref(embed: FlattenedEmbed, article: str, location: Location) -> EmbedRef:
     pics: list[str] = []
     tcos: list[str] = []
     tweet_id = handle_from_link = url = None

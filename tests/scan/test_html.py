@@ -138,3 +138,50 @@ def test_broken_html_does_not_crash() -> None:
     html = '<blockquote class="twitter-tweet"><p>unclosed <a href="https://twitter.com/a/status/5">x<div'
     refs = scan_html(html)
     assert [r.tweet_id for r in refs] == ["5"]
+
+
+def test_flattened_embed_in_html_paragraphs_keeps_baseline_and_id_from_the_date_link() -> None:
+    """An embed whose widget markup was stripped: text, then an attribution paragraph."""
+    html = (
+        "<article><p>Prose before the embed, long enough to be prose and not the tweet.</p>"
+        '<p>Is he „requesting” that Russia not complete its operation? <a href="https://t.co/Eq8Bdpx95l">'
+        "pic.twitter.com/Eq8Bdpx95l</a></p>"
+        '<p>— Michael Tracey (@mtracey) <a href="https://twitter.com/mtracey/status/1900552767535903689">'
+        "March 14, 2025</a></p><p>Prose after.</p></article>"
+    )
+    [ref] = scan_html(html)
+    assert ref.kind is RefKind.PLAINTEXT_ATTRIBUTION
+    assert (ref.tweet_id, ref.handle, ref.author_name, ref.date) == (
+        "1900552767535903689",
+        "mtracey",
+        "Michael Tracey",
+        "2025-03-14",
+    )
+    assert (
+        ref.quoted_text
+        == "Is he „requesting” that Russia not complete its operation? pic.twitter.com/Eq8Bdpx95l"
+    )
+    assert ref.pic_links == ("pic.twitter.com/Eq8Bdpx95l",)
+    assert ref.location is Location.BODY
+
+
+def test_flattened_embed_in_a_sidebar_is_marked_so() -> None:
+    html = (
+        "<aside class='sidebar'><p>Short post</p><p>— Someone (@someone) May 2, 2022</p></aside>"
+        "<article><p>Body</p></article>"
+    )
+    [ref] = scan_html(html)
+    assert ref.location is Location.SIDEBAR and ref.quoted_text == "Short post"
+
+
+def test_flattened_embed_across_nested_blocks() -> None:
+    html = (
+        "<main><div class='entry'><div><p>Crossings resume at noon.</p></div></div>"
+        "<div><p>— Ferry Status (@ferry_status) February 10, 2025</p></div></main>"
+    )
+    [ref] = scan_html(html)
+    assert (ref.quoted_text, ref.handle, ref.date) == (
+        "Crossings resume at noon.",
+        "ferry_status",
+        "2025-02-10",
+    )
