@@ -115,6 +115,8 @@ def _network_options(command: Any) -> Any:
             help="An extra CA certificate (PEM) to trust: a mirror, a proxy, the simulator.",
         ),
         click.option("--concurrency", type=int, help="Requests in flight at once, overall."),
+        click.option("--per-host", type=int, help="Requests in flight at once, per host."),
+        click.option("--rate", type=float, help="Requests per second per host (politeness; 0: no limit)."),
         click.option(
             "--simx",
             "simx",
@@ -139,6 +141,8 @@ def _network_settings(
     resolve: tuple[str, ...],
     ca_bundle: Path | None,
     concurrency: int | None,
+    per_host: int | None = None,
+    rate: float | None = None,
     db: Path | None = None,
     no_db: bool = False,
     **flags: Any,
@@ -147,6 +151,8 @@ def _network_settings(
         "resolve": resolve if resolve else NOT_GIVEN,
         "ca_bundle": ca_bundle if ca_bundle else NOT_GIVEN,
         "concurrency": concurrency if concurrency else NOT_GIVEN,
+        "per_host": per_host if per_host else NOT_GIVEN,
+        "rate": rate if rate is not None else NOT_GIVEN,
         "db": db if db else NOT_GIVEN,
         "use_db": False if no_db else NOT_GIVEN,
     }
@@ -426,6 +432,8 @@ def report_command(
 )
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @click.option("--chromium", help="Path of the Chromium binary (default /usr/bin/chromium).")
+@click.option("--capture-concurrency", type=int, help="Browser captures at once (default 2).")
+@click.option("--capture-timeout", type=float, help="Seconds one capture may take (default 30).")
 @_network_options
 @click.pass_context
 def run(
@@ -436,6 +444,8 @@ def run(
     log_format: str,
     out_dir: Path | None,
     chromium: str | None,
+    capture_concurrency: int | None,
+    capture_timeout: float | None,
     simx: str | None,
     simx_phase: int,
     **network: Any,
@@ -451,7 +461,14 @@ def run(
     job = load_job(ctx.obj.get("config"))
     if notify_webhook:
         job = replace(job, webhook=notify_webhook)
-    settings = _network_settings(ctx, **network, out_dir=out_dir or NOT_GIVEN, chromium=chromium or NOT_GIVEN)
+    settings = _network_settings(
+        ctx,
+        **network,
+        out_dir=out_dir or NOT_GIVEN,
+        chromium=chromium or NOT_GIVEN,
+        capture_concurrency=capture_concurrency or NOT_GIVEN,
+        capture_timeout=capture_timeout or NOT_GIVEN,
+    )
     log = EventLog(json_lines={"auto": None, "json": True, "text": False}[log_format])
     with _maybe_simx(simx, simx_phase, settings, with_spki=True) as (run_settings, spki):
         outcome = run_job(job, run_settings, log=log, trusted_spki=spki)
