@@ -24,6 +24,7 @@ setup: $(VENV)/.installed
 
 chromium:
 	@test -x $(CHROMIUM) || { $(APT) update -qq && $(APT) install -y chromium; }
+	@command -v certutil >/dev/null || { $(APT) update -qq && $(APT) install -y -qq libnss3-tools; }
 
 demo: setup chromium
 	$(PY) -m archiver scan seeds/

@@ -175,6 +175,7 @@ async def archive_refs(
         host_map=settings.resolve,
         allowed_hosts=ALLOWED_HOSTS | article_hosts,
         trusted_spki=trusted_spki,
+        ca_bundle=settings.ca_bundle,
     )
     tweets: list[ArchivedTweet] = []
     failed = False

@@ -58,9 +58,9 @@ class Settings:
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
     out_dir: Path = DEFAULT_OUT_DIR
     # Networking (probes and browser alike)
-    resolve: tuple[tuple[str, str, int], ...] = ()  # (host, address, port), like curl --resolve
+    # (host, address, port), like curl --resolve: the operator's decision, never guarded
+    resolve: tuple[tuple[str, str, int], ...] = ()
     ca_bundle: Path | None = None  # an extra CA to trust (a mirror, a proxy, the simulator)
-    allow_private: bool = False  # the simulator on loopback is the only reason to set this
     concurrency: int = DEFAULT_CONCURRENCY
     per_host: int = DEFAULT_PER_HOST
     rate: float = 0.0  # requests per second per host; 0: no limit

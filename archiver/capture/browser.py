@@ -2,15 +2,35 @@
 
 Debian's ``chromium`` driven by a pinned Playwright (never ``playwright install``). Host
 names are mapped with ``--host-resolver-rules`` (the URL, Host header and TLS name stay the
-real ones), every host outside the allow-list resolves to nothing, and an extra CA is
-trusted by its public-key hash, since Chromium reads no CA file.
+real ones), and every host outside the allow-list resolves to nothing.
+
+Chromium reads no CA file, so ``--ca-bundle`` (``BrowserOptions.ca_bundle``) reaches it two ways:
+
+* an NSS database in a per-browser ``HOME`` (``$HOME/.pki/nssdb``, where Chromium on Linux
+  looks for trust anchors) holding every certificate of the bundle as a trusted CA, made with
+  ``certutil`` (Debian's ``libnss3-tools``). Chromium then builds and checks the chain itself,
+  so a server that sends only its leaf, or leaf and intermediate, is trusted too;
+* ``--ignore-certificate-errors-spki-list`` with the public-key hash of every certificate of the
+  bundle, always. Limit: Chromium matches it only against the certificates the server *sends*,
+  so without ``certutil`` a server sending leaf + intermediate while the bundle holds the root
+  (a TLS-inspecting proxy, often) is not trusted; one sending leaf + CA is.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from playwright.async_api import Browser as PlaywrightBrowser
 from playwright.async_api import BrowserContext, Playwright, ViewportSize, async_playwright
@@ -18,7 +38,15 @@ from playwright.async_api import Error as PlaywrightError
 
 from archiver.errors import CaptureError
 
-__all__ = ["CHROMIUM_FLAGS", "Browser", "BrowserOptions", "resolver_rules"]
+__all__ = [
+    "CHROMIUM_FLAGS",
+    "Browser",
+    "BrowserOptions",
+    "bundle_certificates",
+    "make_nss_home",
+    "resolver_rules",
+    "spki_hashes",
+]
 
 # Measured on these machines: without the background-networking flags Chromium keeps trying
 # Google's hosts, which a closed network refuses many times a second.
@@ -41,6 +69,8 @@ class BrowserOptions:
     host_map: tuple[tuple[str, str, int], ...] = ()  # (host, address, port)
     allowed_hosts: Collection[str] = ()
     trusted_spki: tuple[str, ...] = ()  # base64 SHA-256 of extra CAs' public keys
+    ca_bundle: Path | None = None  # --ca-bundle: trusted as the probes trust it (module docstring)
+    certutil: str = "certutil"
     extra_args: tuple[str, ...] = ()
 
 
@@ -53,6 +83,59 @@ def resolver_rules(host_map: Sequence[tuple[str, str, int]], allowed_hosts: Coll
     return ", ".join(rules)
 
 
+def bundle_certificates(ca_bundle: Path) -> list[x509.Certificate]:
+    """Every certificate of a PEM bundle (a bundle that holds none is a configuration error)."""
+    try:
+        certificates = x509.load_pem_x509_certificates(ca_bundle.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise CaptureError(f"--ca-bundle {ca_bundle}: no PEM certificate could be read ({exc})") from exc
+    return certificates
+
+
+def spki_hashes(certificates: Sequence[x509.Certificate]) -> tuple[str, ...]:
+    """Base64 SHA-256 of each certificate's public key, as ``--ignore-certificate-errors-spki-list`` wants."""
+    out = []
+    for certificate in certificates:
+        spki = certificate.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+        out.append(base64.b64encode(hashlib.sha256(spki).digest()).decode("ascii"))
+    return tuple(out)
+
+
+def make_nss_home(certificates: Sequence[x509.Certificate], home: Path, certutil: str) -> bool:
+    """Write ``home/.pki/nssdb`` trusting each certificate as a CA; False without ``certutil``."""
+    tool = shutil.which(certutil)
+    if tool is None:
+        return False
+    database = home / ".pki" / "nssdb"
+    database.mkdir(parents=True, exist_ok=True)
+    try:
+        _run([tool, "-N", "-d", f"sql:{database}", "--empty-password"])
+        for number, certificate in enumerate(certificates):
+            pem = home / f"ca-{number}.pem"
+            pem.write_bytes(certificate.public_bytes(Encoding.PEM))
+            _run(
+                [
+                    tool,
+                    "-A",
+                    "-d",
+                    f"sql:{database}",
+                    "-n",
+                    f"ca-bundle-{number}",
+                    "-t",
+                    "C,,",
+                    "-i",
+                    str(pem),
+                ]
+            )
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise CaptureError(f"certutil could not write the browser's trust store: {exc}") from exc
+    return True
+
+
+def _run(command: list[str]) -> None:
+    subprocess.run(command, check=True, capture_output=True, timeout=30)
+
+
 class Browser:
     """A running Chromium; :meth:`new_context` restarts it if it died."""
 
@@ -62,6 +145,9 @@ class Browser:
         self._browser: PlaywrightBrowser | None = None
         self._lock = asyncio.Lock()
         self.restarts = 0
+        self._home: tempfile.TemporaryDirectory[str] | None = None
+        self._bundle_spki: tuple[str, ...] = ()
+        self.nss_trust = False  # True when the bundle is in an NSS database (module docstring)
 
     @property
     def version(self) -> str:
@@ -72,8 +158,9 @@ class Browser:
         args.append(
             f"--host-resolver-rules={resolver_rules(self.options.host_map, self.options.allowed_hosts)}"
         )
-        if self.options.trusted_spki:
-            args.append(f"--ignore-certificate-errors-spki-list={','.join(self.options.trusted_spki)}")
+        trusted = tuple(dict.fromkeys((*self.options.trusted_spki, *self._bundle_spki)))
+        if trusted:
+            args.append(f"--ignore-certificate-errors-spki-list={','.join(trusted)}")
         args += self.options.extra_args
         return args
 
@@ -82,12 +169,28 @@ class Browser:
             await self._launch()
         return self
 
+    def _trust_bundle(self) -> dict[str, str | float | bool] | None:
+        """The bundle's SPKI hashes and NSS home (made once); the environment to launch with."""
+        bundle = self.options.ca_bundle
+        if bundle is None:
+            return None
+        if self._home is None:
+            certificates = bundle_certificates(bundle)
+            self._bundle_spki = spki_hashes(certificates)
+            self._home = tempfile.TemporaryDirectory(prefix="archiver-browser-")
+            self.nss_trust = make_nss_home(certificates, Path(self._home.name), self.options.certutil)
+        return {**os.environ, "HOME": self._home.name} if self.nss_trust else None
+
     async def _launch(self) -> None:
+        env = self._trust_bundle()
         if self._playwright is None:
             self._playwright = await async_playwright().start()
         try:
             self._browser = await self._playwright.chromium.launch(
-                executable_path=self.options.executable, headless=True, args=self.launch_args()
+                executable_path=self.options.executable,
+                headless=True,
+                args=self.launch_args(),
+                env=env,
             )
         except PlaywrightError as exc:
             raise CaptureError(
@@ -118,6 +221,9 @@ class Browser:
             if self._playwright is not None:
                 await self._playwright.stop()
                 self._playwright = None
+            if self._home is not None:
+                self._home.cleanup()
+                self._home = None
 
     async def __aenter__(self) -> Browser:
         return self  # launched by the first new_context: a run with nothing to capture starts none

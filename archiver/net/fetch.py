@@ -101,7 +101,7 @@ class Fetcher:
         self._allowed = allowed_hosts
         self._backoff = settings.backoff
         host_map = {host: (addr, port) for host, addr, port in settings.resolve}
-        transport = make_transport(host_map, settings.allow_private, settings.ca_bundle, settings.concurrency)
+        transport = make_transport(host_map, settings.ca_bundle, settings.concurrency)
         self._client = httpx.AsyncClient(
             transport=transport,
             timeout=httpx.Timeout(settings.timeout),

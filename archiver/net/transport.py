@@ -1,6 +1,8 @@
 """An httpx transport whose connections go where ``--resolve`` says, guarded by address.
 
-Only the TCP connection is redirected: httpx still sends the URL's host in the Host header
+A host the operator mapped with ``--resolve`` is connected to at the address given, unchecked
+(the operator's decision); every other host is resolved by DNS and its answer must be a
+global address (:func:`~archiver.net.guard.check_address`). Only the TCP connection is redirected: httpx still sends the URL's host in the Host header
 and httpcore still uses it for TLS SNI and certificate checks, so a mapped run writes the same
 URLs into evidence and WARCs as a real one.
 """
@@ -25,11 +27,10 @@ SocketOption = tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple
 
 
 class MappedBackend(httpcore.AsyncNetworkBackend):
-    """Resolve (through the host map, else DNS), check the address, then connect."""
+    """Connect where the host map says, else resolve by DNS and check the answer."""
 
-    def __init__(self, host_map: Mapping[str, tuple[str, int]], allow_private: bool) -> None:
+    def __init__(self, host_map: Mapping[str, tuple[str, int]]) -> None:
         self._host_map = {host.lower(): target for host, target in host_map.items()}
-        self._allow_private = allow_private
         self._inner = httpcore.AnyIOBackend()
 
     async def connect_tcp(
@@ -40,12 +41,15 @@ class MappedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[SocketOption] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        address, port = self._host_map.get(host.lower(), (host, port))
-        infos = await anyio.getaddrinfo(address, port, type=socket.SOCK_STREAM)
+        mapped = self._host_map.get(host.lower().rstrip("."))
+        if mapped is not None:  # named by the operator: connect to it as given
+            address, port = mapped
+            return await self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
+        infos = await anyio.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         if not infos:
             raise httpcore.ConnectError(f"{host}: no address")
         ip = str(infos[0][4][0])
-        check_address(ip, host, self._allow_private)
+        check_address(ip, host)
         return await self._inner.connect_tcp(ip, port, timeout, local_address, socket_options)
 
     async def connect_unix_socket(
@@ -71,7 +75,6 @@ def make_ssl_context(ca_bundle: Path | None) -> ssl.SSLContext:
 
 def make_transport(
     host_map: Mapping[str, tuple[str, int]],
-    allow_private: bool,
     ca_bundle: Path | None,
     max_connections: int,
 ) -> httpx.AsyncHTTPTransport:
@@ -87,6 +90,6 @@ def make_transport(
         keepalive_expiry=30.0,
         http1=True,
         http2=True,
-        network_backend=MappedBackend(host_map, allow_private),
+        network_backend=MappedBackend(host_map),
     )
     return transport

@@ -46,12 +46,25 @@ async def test_redirect_out_of_x_is_refused_at_the_hop() -> None:
                 await fetcher.get("https://t.co/Out1234567")
 
 
-async def test_private_address_is_refused_without_opt_in() -> None:
+async def test_an_address_the_operator_names_is_connected_to() -> None:
+    """--resolve HOST=127.0.0.1:PORT is the operator's decision: no private-address refusal."""
     with sim_with() as sim:
-        settings = sim.settings(QUICK).with_changes(allow_private=False)
+        settings = QUICK.with_changes(
+            resolve=(("cdn.syndication.twimg.com", sim.address, sim.port),), ca_bundle=sim.certificates.ca_pem
+        )
         async with Fetcher(settings) as fetcher:
+            result = await fetcher.get(syndication_url(TWEET))
+    assert result.status == 200
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1"], ids=["dns-answer", "ip-literal"])
+async def test_private_address_not_named_by_the_operator_is_refused(host: str) -> None:
+    with sim_with() as sim:
+        settings = sim.settings(QUICK)  # every X host mapped, but not this one
+        async with Fetcher(settings, allowed_hosts=frozenset({host})) as fetcher:
             with pytest.raises(FetchError, match=r"non-public address 127\.0\.0\.1"):
-                await fetcher.get(syndication_url(TWEET))
+                await fetcher.get(f"https://{host}:{sim.port}/tweet-result")
+        assert sim.requests == []
 
 
 async def test_retry_after_is_honoured_then_succeeds() -> None:

@@ -177,10 +177,8 @@ class SimX:
         return tuple((host, self.address, self.port) for host in SIM_HOSTS)
 
     def settings(self, base: Settings) -> Settings:
-        """``base`` pointed at the simulator: host map, its CA, private address allowed."""
-        return base.with_changes(
-            resolve=self.resolve_rules(), ca_bundle=self.certificates.ca_pem, allow_private=True
-        )
+        """``base`` pointed at the simulator as at any mirror: ``--resolve`` and ``--ca-bundle``."""
+        return base.with_changes(resolve=self.resolve_rules(), ca_bundle=self.certificates.ca_pem)
 
     def chromium_host_rules(self) -> str:
         return ", ".join(f"MAP {host} {self.address}:{self.port}" for host in SIM_HOSTS)
@@ -459,5 +457,4 @@ def settings_for(description: dict[str, Any], base: Settings) -> Settings:
             (str(rule).split("=")[0], str(description["address"]), port) for rule in description["resolve"]
         ),
         ca_bundle=Path(str(description["ca_bundle"])),
-        allow_private=True,
     )
