@@ -2,8 +2,10 @@
 
 A host the operator mapped with ``--resolve`` is connected to at the address given, unchecked
 (the operator's decision); every other host is resolved by DNS and its answer must be a
-global address (:func:`~archiver.net.guard.check_address`). Only the TCP connection is redirected: httpx still sends the URL's host in the Host header
-and httpcore still uses it for TLS SNI and certificate checks, so a mapped run writes the same
+global address (:func:`~archiver.net.guard.check_address`).
+
+Only the TCP connection is redirected: httpx still sends the URL's host in the Host header and
+httpcore still uses it for TLS SNI and certificate checks, so a mapped run writes the same
 URLs into evidence and WARCs as a real one.
 """
 
