@@ -359,6 +359,7 @@ def _write_capture(
         "embed_url": capture.url,
         "captured_at": capture.started_at,
         "rendered": capture.rendered,
+        "done_rule": capture.done_rule,
         "verdict": verdict.to_json(),
         "references": [row.ref.to_json() | {"verdict": row.verdict.to_json()} for row in judged],
         "timings": {k: round(v, 3) for k, v in capture.timings.items()}

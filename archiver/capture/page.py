@@ -1,9 +1,13 @@
 """Capture one page in a fresh context: every byte, a screenshot, the visible text.
 
-The embed page renders after the load event, so the capture waits for the tweet (or its
-empty box) to appear, then for the network to be quiet for a short while (counting requests
-in flight, which is faster than Playwright's ``networkidle`` fixed 500 ms), all under one time
-cap: a capture that runs out of time is *partial*, never a hung run.
+The embed page renders after the load event and writes no "done" marker, so the capture
+decides from what it sees: the recorder's requests (the tweet's JSON, the pictures it names,
+requests in flight) and the page's DOM (the tweet's article, the time since it last changed),
+polled and handed to the platform's rule (:func:`archiver.x.embed.done_rule`). The rule that
+ended the wait is kept (``PageCapture.done_rule``). Other pages (a status page, an article)
+wait for the load event and a quiet network (counting requests in flight, which is faster than
+Playwright's ``networkidle`` fixed 500 ms). All under one time cap: a capture that runs out of
+time is *partial*, never a hung run.
 """
 
 from __future__ import annotations
@@ -24,13 +28,28 @@ from archiver.capture.recorder import Recorder
 from archiver.errors import CaptureError
 from archiver.models import Evidence, Outcome, TweetFacts
 from archiver.net.exchange import Exchange
-from archiver.x.embed import READY_SCRIPT, SCREENSHOT_SELECTOR
+from archiver.x.embed import (
+    INIT_SCRIPT,
+    OBSERVE_SCRIPT,
+    SCREENSHOT_SELECTOR,
+    TWEET_SELECTOR,
+    Answer,
+    EmbedState,
+    answer_of,
+    done_rule,
+    image_key,
+    is_background,
+    is_embed_page,
+    is_syndication,
+)
 
 __all__ = ["EMBED_PAGE", "PageCapture", "capture_page"]
 
 EMBED_PAGE = "embed_page"
-QUIET_SECONDS = 0.05  # nothing in flight for this long after the tweet rendered: done
+QUIET_SECONDS = 0.05  # nothing in flight for this long after the page is done: settled
+POLL_SECONDS = 0.03
 SCREENSHOT_TIMEOUT_MS = 5000
+CAP_RULE = "cap"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +68,7 @@ class PageCapture:
     failed: tuple[tuple[str, str], ...] = ()
     error: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    done_rule: str = ""  # which rule ended the wait ("cap": the time cap did)
 
     def evidence(self, tweet_id: str) -> Evidence:
         """What the rendered embed says. It derives from the syndication JSON, so it is never
@@ -90,23 +110,29 @@ async def capture_page(
     deadline = loop.time() + timeout
     timings: dict[str, float] = {}
     context = await browser.new_context()
-    rendered, error = "partial", None
+    rendered, error, rule = "partial", None, CAP_RULE
     screenshot = text = None
+    embed = wait_for_tweet and is_embed_page(url)
     try:
+        if embed:
+            await context.add_init_script(INIT_SCRIPT)
         page = await context.new_page()
         cdp = await context.new_cdp_session(page)
-        recorder = Recorder(cdp, allowed_hosts)
+        recorder = Recorder(cdp, allowed_hosts, background=is_background)
         await recorder.start()
+        watch = _EmbedWatch(recorder, page)
         try:
             async with asyncio.timeout(timeout):
                 await page.goto(url, wait_until="commit")
                 timings["commit"] = time.perf_counter() - clock
-                if wait_for_tweet:
-                    handle = await page.wait_for_function(READY_SCRIPT, polling=50)
-                    rendered = str(await handle.json_value())
+                if embed:
+                    rule = await watch.until_done()
+                    rendered = watch.rendered(rule)
+                    if watch.answer is not None and watch.answer.kind == "failed":
+                        error = "the tweet-result request failed in the page"
                 else:
                     await page.wait_for_load_state("load")
-                    rendered = "page"
+                    rendered, rule = "page", "load"
                 timings["rendered"] = time.perf_counter() - clock
         except TimeoutError:
             error = f"no tweet rendered within {timeout:g} s"
@@ -137,7 +163,75 @@ async def capture_page(
         failed=failed,
         error=error,
         timings=timings,
+        done_rule=rule,
     )
+
+
+class _EmbedWatch:
+    """Polls the recorder and the DOM into :class:`~archiver.x.embed.EmbedState`s."""
+
+    def __init__(self, recorder: Recorder, page: Page) -> None:
+        self._recorder = recorder
+        self._page = page
+        self.answer: Answer | None = None
+        self._answered_at = 0.0
+        self._article = False
+
+    async def until_done(self) -> str:
+        loop = asyncio.get_event_loop()
+        while True:
+            state = await self._look(loop.time())
+            rule = done_rule(state)
+            if rule is not None:
+                return rule
+            await asyncio.sleep(POLL_SECONDS)
+
+    def rendered(self, rule: str) -> str:
+        """ "tweet" (an article with text), "empty" (an answer, but no tweet), else "partial"."""
+        if self._article:
+            return "tweet"
+        if (self.answer is not None and self.answer.kind == "not_tweet") or rule.startswith("message:"):
+            return "empty"
+        return "partial"
+
+    async def _look(self, now: float) -> EmbedState:
+        if self.answer is None:
+            self.answer = self._syndication_answer()
+            self._answered_at = now
+        article, dom_ms, messages = await self._page.evaluate(OBSERVE_SCRIPT, TWEET_SELECTOR)
+        self._article = bool(article)
+        return EmbedState(
+            answer=self.answer,
+            since_answer=now - self._answered_at,
+            article_text=self._article,
+            images_pending=self._images_pending(),
+            network_quiet=self._recorder.quiet_for(),
+            dom_quiet=float(dom_ms) / 1000,
+            messages=tuple(str(m) for m in messages),
+        )
+
+    def _syndication_answer(self) -> Answer | None:
+        """The first tweet-result request's answer, once it finished (body fetched) or failed."""
+        for info in self._recorder.requests.values():
+            if not info.hops or not is_syndication(info.hops[0].url):
+                continue
+            if info.finished:  # loaded: wait for its body (b"" when Chromium kept none)
+                return None if info.body is None else answer_of(info.hops[-1].status, info.body, None)
+            if info.failed is not None:  # a status received (a 404 the page then aborted) counts
+                status = info.hops[-1].status
+                return answer_of(status, None, info.failed if status in (None, 200) else None)
+            return None
+        return None
+
+    def _images_pending(self) -> int:
+        if self.answer is None or not self.answer.images:
+            return 0
+        settled = {
+            image_key(info.hops[-1].url)
+            for info in self._recorder.requests.values()
+            if info.hops and (info.finished or info.failed is not None)
+        }
+        return len(self.answer.images - settled)
 
 
 _BOX_AND_TEXT = """(selector) => {

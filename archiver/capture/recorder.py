@@ -65,6 +65,7 @@ class RequestInfo:
     finished: bool = False
     failed: str | None = None
     blocked: bool = False
+    background: bool = False  # telemetry or a stream: never keeps the network busy
 
 
 def parse_headers_text(text: str) -> list[tuple[str, str]]:
@@ -131,9 +132,15 @@ def exchanges_for(info: RequestInfo, page_id: str | None) -> list[Exchange]:
 class Recorder:
     """Collects one page's network traffic through its CDP session."""
 
-    def __init__(self, cdp: CDPSession, allowed_hosts: Collection[str]) -> None:
+    def __init__(
+        self,
+        cdp: CDPSession,
+        allowed_hosts: Collection[str],
+        background: Callable[[str], bool] = lambda url: False,
+    ) -> None:
         self._cdp = cdp
         self._allowed = allowed_hosts
+        self._background = background
         self.requests: dict[str, RequestInfo] = {}
         self._body_tasks: set[asyncio.Task[None]] = set()
         self.in_flight: set[str] = set()
@@ -165,16 +172,18 @@ class Recorder:
             info = self.requests[request_id] = RequestInfo(request_id)
         return info
 
-    def _touch(self) -> None:
-        self.last_activity = asyncio.get_event_loop().time()
+    def _touch(self, info: RequestInfo | None = None) -> None:
+        if info is None or not info.background:
+            self.last_activity = asyncio.get_event_loop().time()
 
     def on_request_will_be_sent(self, event: dict[str, Any]) -> None:
         request = event["request"]
         url = str(request["url"])
         if url.startswith(_SKIPPED_SCHEMES):
             return
-        self._touch()
         info = self._info(event["requestId"])
+        info.background = self._background(url)
+        self._touch(info)
         redirect = event.get("redirectResponse")
         if redirect is not None and info.hops:
             self._fill_response(info.hops[-1], redirect)
@@ -191,15 +200,16 @@ class Recorder:
         host = urlsplit(url).hostname or ""
         if host not in self._allowed:
             info.blocked = True
-        self.in_flight.add(event["requestId"])
+        if not info.background:
+            self.in_flight.add(event["requestId"])
 
     def on_request_will_be_sent_extra_info(self, event: dict[str, Any]) -> None:
         info = self._info(event["requestId"])
         info.sent_headers.append(_split_header_dict(event.get("headers", {})))
 
     def on_response_received(self, event: dict[str, Any]) -> None:
-        self._touch()
         info = self.requests.get(event["requestId"])
+        self._touch(info)
         if info is not None and info.hops:
             self._fill_response(info.hops[-1], event["response"])
 
@@ -210,9 +220,9 @@ class Recorder:
         info.raw_responses.append((int(event.get("statusCode", 0)), headers))
 
     def on_loading_finished(self, event: dict[str, Any]) -> None:
-        self._touch()
         request_id = event["requestId"]
         info = self.requests.get(request_id)
+        self._touch(info)
         if info is None:
             return
         info.finished = True
@@ -221,8 +231,8 @@ class Recorder:
         task.add_done_callback(self._body_tasks.discard)
 
     def on_loading_failed(self, event: dict[str, Any]) -> None:
-        self._touch()
         info = self.requests.get(event["requestId"])
+        self._touch(info)
         if info is not None:
             info.failed = str(event.get("errorText") or "failed")
             if event.get("blockedReason"):
@@ -249,13 +259,18 @@ class Recorder:
             info.body = base64.b64decode(body) if result.get("base64Encoded") else body.encode("utf-8")
         finally:
             self.in_flight.discard(info.request_id)
-            self._touch()
+            self._touch(info)
+
+    def quiet_for(self) -> float:
+        """Seconds since the last network event, 0 while a request (not background) is in flight
+        or its body is being fetched."""
+        return 0.0 if self.in_flight else max(0.0, asyncio.get_event_loop().time() - self.last_activity)
 
     async def quiet(self, quiet_for: float, deadline: float) -> bool:
         """Wait until nothing has been in flight for ``quiet_for`` seconds; False at the deadline."""
         loop = asyncio.get_event_loop()
         while loop.time() < deadline:
-            if not self.in_flight and not self._body_tasks and loop.time() - self.last_activity >= quiet_for:
+            if self.quiet_for() >= quiet_for:
                 return True
             await asyncio.sleep(0.02)
         return False

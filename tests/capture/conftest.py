@@ -27,11 +27,12 @@ def sim() -> Iterator[SimX]:
 
 
 def options_for(sim: SimX) -> BrowserOptions:
+    """The browser pointed at the simulator as at any mirror: host map and CA bundle only."""
     return BrowserOptions(
         executable=chromium_or_skip(),
         host_map=sim.resolve_rules(),
         allowed_hosts=ALLOWED_HOSTS,
-        trusted_spki=(sim.certificates.spki_sha256,),
+        ca_bundle=sim.certificates.ca_pem,
     )
 
 

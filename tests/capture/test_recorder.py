@@ -119,9 +119,9 @@ async def test_post_request_keeps_its_body(browser: Browser) -> None:
 async def test_a_second_load_is_fetched_not_served_from_cache(browser: Browser) -> None:
     async def steps(page: Any) -> None:
         await page.goto(embed_page_url(LIVE_WITH_PHOTO))
-        await page.wait_for_function("document.body.getAttribute('data-rendered')")
+        await page.wait_for_selector("#app article")
         await page.reload()
-        await page.wait_for_function("document.body.getAttribute('data-rendered')")
+        await page.wait_for_selector("#app article")
 
     _, exchanges = await _manual(browser, steps)
     scripts = [e for e in exchanges if e.url.endswith("/embed/embed.simx.js")]

@@ -191,7 +191,8 @@ async def test_archived_embed_replays_in_pywb_with_the_simulator_stopped(
                 await page.wait_for_timeout(100)
             assert frame is not None, [f.url for f in page.frames]
             await frame.wait_for_function(
-                "document.body && document.body.getAttribute('data-rendered') === 'tweet'", timeout=20000
+                "Array.from(document.querySelectorAll('#app article img')).some(i => i.complete && i.naturalWidth)",
+                timeout=20000,
             )
             text = await frame.inner_text("body")
             widths = await frame.evaluate("Array.from(document.images).map(i => i.naturalWidth)")

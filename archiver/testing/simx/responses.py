@@ -295,21 +295,44 @@ def status_page(view: TweetView | None) -> tuple[int, bytes]:
 
 
 def embed_page(tweet_id: str, lang: str) -> bytes:
-    """``platform.twitter.com/embed/Tweet.html``: a shell whose script loads and renders."""
+    """``platform.twitter.com/embed/Tweet.html``: a shell whose script loads and renders.
+
+    A tweet that cannot load leaves ``#app`` empty: nothing in the page names the state (X's
+    page shows an empty box; docs/simx.md)."""
     return (
         '<!DOCTYPE html><html lang="' + html.escape(lang) + '"><head><meta charset="utf-8">'
         "<title>X Post</title><style>"
         "body{margin:0;font:15px/1.4 sans-serif;background:#fff;color:#0f1419}"
         "article{border:1px solid #cfd9de;border-radius:12px;padding:12px 16px;max-width:520px}"
-        ".name{font-weight:700}.handle,.time{color:#536471}.photo{width:100%;border-radius:12px}"
+        ".avatar{width:48px;height:48px;border-radius:50%;vertical-align:middle}.name{font-weight:700}.handle,.time{color:#536471}.photo{width:100%;border-radius:12px}"
         ".quoted{border:1px solid #cfd9de;border-radius:12px;padding:8px;margin-top:8px}"
-        ".tweet-empty{width:520px;height:200px;border:1px solid #cfd9de;border-radius:12px}"
-        '</style></head><body><div id="app" data-tweet-id="' + html.escape(tweet_id) + '"></div>'
+        '</style></head><body><div id="app"></div>'
         '<script src="https://platform.twitter.com/embed/embed.simx.js"></script></body></html>'
     ).encode()
 
 
+# The ``features`` list react-tweet sends (vercel/react-tweet, packages/react-tweet/src/api/
+# fetch-tweet.ts): the real page adds such parameters, so clients must match by path.
+FEATURES = ";".join(
+    [
+        "tfw_timeline_list:",
+        "tfw_follower_count_sunset:true",
+        "tfw_tweet_edit_backend:on",
+        "tfw_refsrc_session:on",
+        "tfw_fosnr_soft_interventions_enabled:on",
+        "tfw_show_birdwatch_pivots_enabled:on",
+        "tfw_show_business_verified_badge:on",
+        "tfw_duplicate_scribes_to_settings:on",
+        "tfw_use_profile_image_shape_enabled:on",
+        "tfw_show_blue_verified_badge:on",
+        "tfw_legacy_timeline_sunset:true",
+        "tfw_show_gov_verified_badge:on",
+        "tfw_show_business_affiliate_badge:on",
+        "tfw_tweet_edit_frontend:on",
+    ]
+)
 EMBED_SCRIPT = r"""(function () {
+  var FEATURES = '__FEATURES__';
   var params = new URLSearchParams(location.search);
   var id = params.get('id') || '';
   var lang = params.get('lang') || 'en';
@@ -323,29 +346,23 @@ EMBED_SCRIPT = r"""(function () {
     if (text) node.textContent = text;
     return node;
   }
-  function done(state) { document.body.setAttribute('data-rendered', state); }
-  function empty(reason) {
-    root.textContent = '';
-    var box = el('div', 'tweet-empty');
-    box.setAttribute('data-testid', 'tweet-empty');
-    box.setAttribute('data-reason', reason);
-    root.appendChild(box);
-    done('empty');
-  }
+  function empty() { root.textContent = ''; }
   function visibleText(t) {
     var range = t.display_text_range || [0, (t.text || '').length];
     return Array.from(t.text || '').slice(range[0], range[1]).join('');
   }
   function tweetBox(t, cls) {
     var box = el('article', cls);
-    box.setAttribute('data-testid', 'tweet');
     var head = el('div', 'author');
+    var avatar = el('img', 'avatar');
+    avatar.src = t.user.profile_image_url_https;
+    avatar.alt = '';
+    head.appendChild(avatar);
     head.appendChild(el('span', 'name', t.user.name));
     head.appendChild(document.createTextNode(' '));
     head.appendChild(el('span', 'handle', '@' + t.user.screen_name));
     box.appendChild(head);
     var text = el('p', 'text', visibleText(t));
-    text.setAttribute('data-testid', 'tweetText');
     box.appendChild(text);
     (t.mediaDetails || []).forEach(function (m) {
       if (m.type !== 'photo') return;
@@ -365,17 +382,14 @@ EMBED_SCRIPT = r"""(function () {
     link.href = 'https://twitter.com/' + t.user.screen_name + '/status/' + t.id_str;
     box.appendChild(link);
     root.appendChild(box);
-    var images = Array.from(box.querySelectorAll('img'));
-    Promise.all(images.map(function (img) {
-      return img.complete ? null : new Promise(function (ok) { img.onload = img.onerror = ok; });
-    })).then(function () { done('tweet'); });
   }
-  fetch('https://cdn.syndication.twimg.com/tweet-result?id=' + id + '&lang=' + lang + '&token=' + token(id))
+  var query = new URLSearchParams({id: id, lang: lang, features: FEATURES, token: token(id)});
+  fetch('https://cdn.syndication.twimg.com/tweet-result?' + query)
     .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.json(); })
     .then(function (t) {
-      if (!t || t.__typename !== 'Tweet' || !t.user) { empty((t && t.__typename) || 'empty'); return; }
+      if (!t || t.__typename !== 'Tweet' || !t.user) { empty(); return; }
       render(t);
     })
-    .catch(function (e) { empty(String(e)); });
+    .catch(empty);
 })();
-"""
+""".replace("__FEATURES__", FEATURES)
