@@ -1,9 +1,13 @@
 """Has the tweet changed? Against the article's quote, and against the last capture. Pure.
 
 Both sides are normalised before comparing: Unicode NFKC, HTML entities, curly quotes and
-apostrophes, whitespace, and the links that differ only in form (``t.co``,
-``pic.twitter.com``, ``pic.x.com`` and bare URLs). A quote that ends in an ellipsis is
-compared as a prefix. Volatile counters never enter a fingerprint.
+apostrophes, whitespace, and the links that differ only in form. A tweet's text carries each
+link as ``t.co``; X shows it by its display URL (``portofhexley.example/ferries/…``, with a
+``…`` when cut) and articles may carry any of the forms the tweet's ``entities`` name for it
+(``TweetFacts.links``: t.co, display, expanded, ``pic.twitter.com/…``), so every form is
+removed, as are other ``http(s)://``, ``www.`` and ``pic.`` links. A display URL's ``…`` is
+part of the link, not a cut quote; a quote that still ends in an ellipsis is compared as a
+prefix. Volatile counters never enter a fingerprint.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ __all__ = [
     "changed_since_last_capture",
     "complete_facts",
     "fingerprint",
+    "link_forms",
     "media_key",
     "normalise",
     "normalised_facts",
@@ -61,19 +66,50 @@ class Change:
         return f"{self.field} differs from the {self.against}: {self.before!r} → {self.after!r}"
 
 
-def normalise(text: str | None) -> str:
+Link = tuple[str, str, str]  # (t.co URL, display URL, expanded URL), as in TweetFacts.links
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", html.unescape(text)).translate(_QUOTES)
+
+
+def link_forms(links: Sequence[Link]) -> re.Pattern[str] | None:
+    """One pattern matching every form an article may show of the tweet's links."""
+    forms: set[str] = set()
+    for link in links:
+        for form in link:
+            form = _fold(form).strip()
+            if not form:
+                continue
+            bare = re.sub(r"^https?://", "", form, flags=re.IGNORECASE)
+            forms |= {form, bare, bare.removeprefix("www.")}
+            for mark in _ELLIPSIS:  # a display URL cut with … may be copied with ...
+                if bare.endswith(mark):
+                    cut = bare[: -len(mark)]
+                    forms |= {cut + other for other in _ELLIPSIS}
+    forms = {f for f in forms if len(f) > 3}
+    if not forms:
+        return None
+    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?:https?://)?(?:{alternatives})", re.IGNORECASE)
+
+
+def normalise(text: str | None, links: Sequence[Link] = ()) -> str:
     """The comparable form of a tweet's text (see the module docstring)."""
     if not text:
         return ""
-    value = unicodedata.normalize("NFKC", html.unescape(text)).translate(_QUOTES)
+    value = _fold(text)
+    pattern = link_forms(links)
+    if pattern is not None:
+        value = pattern.sub(" ", value)
     value = _LINK.sub(" ", value)
     return _SPACE.sub(" ", value).strip()
 
 
-def quote_matches(quoted: str, text: str) -> bool:
+def quote_matches(quoted: str, text: str, links: Sequence[Link] = ()) -> bool:
     """Equal after normalising; a quote cut short with an ellipsis compares as a prefix."""
-    quote = normalise(quoted)
-    current = normalise(text)
+    quote = normalise(quoted, links)
+    current = normalise(text, links)
     for mark in _ELLIPSIS:
         if quote.endswith(mark) and not current.endswith(mark):
             return current.startswith(quote[: -len(mark)].rstrip())
@@ -112,8 +148,8 @@ def against_article(ref: EmbedRef, facts: TweetFacts, *, complete: bool = True) 
     """
     changes: list[Change] = []
     quoted = ref.quoted_text if complete else None
-    if quoted and facts.text is not None and not quote_matches(quoted, facts.text):
-        before, after = normalise(quoted), normalise(facts.text)
+    if quoted and facts.text is not None and not quote_matches(quoted, facts.text, facts.links):
+        before, after = normalise(quoted, facts.links), normalise(facts.text, facts.links)
         changes.append(Change("text", before, after, "article", _word_diff(before, after)))
     if ref.handle and facts.handle and ref.handle.lower() != facts.handle.lower():
         changes.append(Change("handle", ref.handle, facts.handle, "article"))

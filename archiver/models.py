@@ -152,6 +152,8 @@ class TweetFacts:
     is_edited: bool = False
     is_stale_edit: bool = False
     lang: str | None = None
+    # How the tweet shows each t.co link: (t.co URL, display URL, expanded URL)
+    links: tuple[tuple[str, str, str], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -167,6 +169,7 @@ class TweetFacts:
             "is_edited": self.is_edited,
             "is_stale_edit": self.is_stale_edit,
             "lang": self.lang,
+            "links": [list(link) for link in self.links],
         }
 
     @classmethod
@@ -184,6 +187,7 @@ class TweetFacts:
             is_edited=bool(data.get("is_edited")),
             is_stale_edit=bool(data.get("is_stale_edit")),
             lang=data.get("lang"),
+            links=tuple((str(a), str(b), str(c)) for a, b, c in data.get("links", ())),
         )
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from PIL import Image
 
 from archiver.compare import (
@@ -98,3 +99,46 @@ def test_without_pictures_a_new_media_key_is_the_change() -> None:
     assert [c.field for c in against_previous(previous, now)] == ["media"]
     same = TweetFacts(tweet_id="20", text="t", media=("https://pbs.twimg.com/media/A.jpg?name=small",))
     assert against_previous(previous, same) == []
+
+
+FERRY_TEXT = "Ferries cancelled until noon https://t.co/Hw3kTq81Zp"
+FERRY_LINKS = (
+    (
+        "https://t.co/Hw3kTq81Zp",
+        "portofhexley.example/ferries/…",
+        "https://portofhexley.example/ferries/timetable-winter",
+    ),
+    ("https://t.co/Ph0toCode1", "pic.twitter.com/Ph0toCode1", "https://twitter.com/port/status/20/photo/1"),
+)
+
+
+@pytest.mark.parametrize(
+    "quoted",
+    [
+        "Ferries cancelled until noon portofhexley.example/ferries/…",
+        "Ferries cancelled until noon portofhexley.example/ferries/...",
+        "Ferries cancelled until noon https://t.co/Hw3kTq81Zp",
+        "Ferries cancelled until noon https://portofhexley.example/ferries/timetable-winter",
+        "Ferries cancelled until noon portofhexley.example/ferries/timetable-winter pic.twitter.com/Ph0toCode1",
+    ],
+    ids=["display", "display-three-dots", "t.co", "expanded", "bare-expanded-and-pic"],
+)
+def test_every_form_of_a_link_matches_the_unchanged_tweet(quoted: str) -> None:
+    facts = TweetFacts(tweet_id="20", text=FERRY_TEXT, handle="port", links=FERRY_LINKS)
+    assert against_article(ref(quoted_text=quoted, handle="port"), facts) == []
+
+
+def test_a_cut_display_url_is_a_link_not_a_cut_quote() -> None:
+    facts = TweetFacts(
+        tweet_id="20", text="Ferries cancelled until noon, all day https://t.co/Hw3kTq81Zp", links=FERRY_LINKS
+    )
+    [change] = against_article(
+        ref(quoted_text="Ferries cancelled until noon portofhexley.example/ferries/…"), facts
+    )
+    assert change.field == "text"  # the words differ; the … belonged to the link
+    assert quote_matches("Ferries cancelled…", FERRY_TEXT, FERRY_LINKS)  # a real cut still is one
+
+
+def test_links_survive_the_json_round_trip() -> None:
+    facts = TweetFacts(tweet_id="20", text=FERRY_TEXT, links=FERRY_LINKS)
+    assert TweetFacts.from_json(facts.to_json()) == facts

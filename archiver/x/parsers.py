@@ -19,7 +19,7 @@ from archiver.scan.attribution import parse_attribution, parse_date
 from archiver.scan.urls import LinkKind, classify
 from archiver.x.tombstones import status_for_text
 
-__all__ = ["facts_from_tweet", "parse_oembed", "parse_syndication"]
+__all__ = ["facts_from_tweet", "links_of", "parse_oembed", "parse_syndication"]
 
 SYNDICATION = "syndication"
 OEMBED = "oembed"
@@ -127,7 +127,33 @@ def facts_from_tweet(data: dict[str, Any]) -> TweetFacts:
         is_edited=bool(data.get("isEdited")),
         is_stale_edit=bool(data.get("isStaleEdit")),
         lang=data.get("lang"),
+        links=links_of(data),
     )
+
+
+def links_of(data: dict[str, Any]) -> tuple[tuple[str, str, str], ...]:
+    """Each t.co link of a Tweet as (t.co, display, expanded), from ``entities.urls``,
+    ``entities.media`` and ``mediaDetails`` (samples: ``syndication-tweet-photo-2023.json``;
+    2026 answers send an empty list as ``{}``)."""
+    entities = _object(data, "entities")
+    items: list[Any] = []
+    for group in (entities.get("urls"), entities.get("media"), data.get("mediaDetails")):
+        if isinstance(group, list):
+            items += group
+    links: dict[str, tuple[str, str, str]] = {}
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("url"), str):
+            continue
+        display, expanded = item.get("display_url"), item.get("expanded_url")
+        links.setdefault(
+            item["url"],
+            (
+                item["url"],
+                display if isinstance(display, str) else "",
+                expanded if isinstance(expanded, str) else "",
+            ),
+        )
+    return tuple(links.values())
 
 
 def parse_oembed(url: str, http_status: int, body: bytes, fetched_at: str, tweet_id: str) -> Evidence:

@@ -28,6 +28,18 @@ def test_syndication_photo_tweet_sample(shared_dir: Path) -> None:
     )
     assert facts.media == ("https://pbs.twimg.com/media/FsZNOgcWAAEQtrd.jpg",)
     assert facts.edit_ids == ("1641086480675225601",) and not facts.is_stale_edit
+    assert facts.links == (
+        (
+            "https://t.co/4G6RAMfrHy",
+            "github.com/reactwg/react-…",
+            "https://github.com/reactwg/react-native-new-architecture/discussions/110",
+        ),
+        (
+            "https://t.co/rQd6FIwZ0U",
+            "pic.twitter.com/rQd6FIwZ0U",
+            "https://twitter.com/SamuelSusla/status/1641086480675225601/photo/1",
+        ),
+    )
 
 
 def test_syndication_quote_tweet_sample(shared_dir: Path) -> None:

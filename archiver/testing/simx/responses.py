@@ -17,6 +17,7 @@ from archiver.testing.simx.scenario import Scenario, TweetView
 
 __all__ = [
     "EMBED_SCRIPT",
+    "display_url",
     "embed_page",
     "oembed_body",
     "oembed_status",
@@ -58,6 +59,15 @@ def tombstone_text(view: TweetView) -> str:
     return TOMBSTONES[view.state].format(handle=view.handle, country=view.withheld_in)
 
 
+DISPLAY_CHARS = 25  # syndication-tweet-photo-2023.json: "github.com/reactwg/react-…"
+
+
+def display_url(expanded: str) -> str:
+    """How X shows a link: no scheme, cut after 25 characters with "…" (the photo sample)."""
+    bare = expanded.split("://", 1)[-1]
+    return bare[:DISPLAY_CHARS] + ("…" if len(bare) > DISPLAY_CHARS else "")
+
+
 def _entities_list(items: list[dict[str, Any]]) -> list[dict[str, Any]] | dict[str, Any]:
     return items if items else {}  # the 2026 quirk: an empty list is sent as {}
 
@@ -73,10 +83,9 @@ def tweet_json(view: TweetView, scenario: Scenario, phase: int, depth: int = 0) 
         if start < 0:
             text = f"{text} {short}"
             start = text.find(short)
-        display = expanded.split("://", 1)[-1]
         urls.append(
             {
-                "display_url": display[:24] + ("…" if len(display) > 24 else ""),
+                "display_url": display_url(expanded),
                 "expanded_url": expanded,
                 "indices": [start, start + len(short)],
                 "url": short,
@@ -208,7 +217,7 @@ def _text_html(view: TweetView) -> str:
     parts = [html.escape(view.text, quote=False).replace("\n", "<br>")]
     for code, expanded in view.links:
         short = f"https://t.co/{code}"
-        link = f'<a href="{short}">{html.escape(expanded.split("://", 1)[-1])}</a>'
+        link = f'<a href="{short}">{html.escape(display_url(expanded), quote=False)}</a>'
         if short in parts[0]:
             parts[0] = parts[0].replace(short, link)
         else:
@@ -349,7 +358,10 @@ EMBED_SCRIPT = r"""(function () {
   function empty() { root.textContent = ''; }
   function visibleText(t) {
     var range = t.display_text_range || [0, (t.text || '').length];
-    return Array.from(t.text || '').slice(range[0], range[1]).join('');
+    var text = Array.from(t.text || '').slice(range[0], range[1]).join('');
+    var urls = (t.entities && Array.isArray(t.entities.urls)) ? t.entities.urls : [];
+    urls.forEach(function (u) { text = text.split(u.url).join(u.display_url); });
+    return text;
   }
   function tweetBox(t, cls) {
     var box = el('article', cls);
