@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Browser capture against the simulated X (in its own process): time, throughput, memory.
 
-    python scripts/bench_capture.py [--tweets 50] [--concurrency 1 2 4]
+    python scripts/bench_capture.py [--tweets 50] [--dead 25] [--concurrency 1 2 4]
 
-For N tweets: the median seconds per capture (ours: fresh context, CDP recording, wait for the
-tweet, quiet network, screenshot, text, WARC records written) against a bare Playwright
-load-and-screenshot of the same embed page in the same run (the overhead ratio); captures per
-second at each concurrency; and the peak PSS of all Chromium processes.
+For N live tweets: the median seconds per capture (ours: fresh context, CDP recording, the
+"done" rule of archiver/x/embed.py, screenshot, text, WARC records written) against a bare
+Playwright load-and-screenshot of the same embed page in the same run (the overhead ratio);
+captures per second at each concurrency; and the peak PSS of all Chromium processes. Then a mix
+of dead tweets (deleted as 404, as ``{}`` and as a tombstone, suspended, protected), captured
+interleaved with the live ones: the median of dead captures against live ones (target ≤ 1.2:
+a dead tweet must not wait for a marker that never comes), and which rule ended each capture.
 """
 
 from __future__ import annotations
@@ -39,8 +42,12 @@ BARE_READY = """() => {
 }"""
 
 
-def write_scenario(directory: Path, count: int) -> tuple[Path, list[str]]:
+DEAD_STATES = ("deleted_404", "deleted_empty", "deleted_tombstone", "suspended", "protected")
+
+
+def write_scenario(directory: Path, count: int, dead: int) -> tuple[Path, list[str], list[str]]:
     ids = [str(FIRST_ID + i * 4194304) for i in range(count)]
+    dead_ids = [str(FIRST_ID + (count + i) * 4194304) for i in range(dead)]
     tweets = [
         {
             "id": tweet_id,
@@ -52,9 +59,20 @@ def write_scenario(directory: Path, count: int) -> tuple[Path, list[str]]:
         }
         for i, tweet_id in enumerate(ids)
     ]
+    tweets += [
+        {
+            "id": tweet_id,
+            "created_at": "2025-02-01T12:00:00.000Z",
+            "handle": f"gone{i % 10}",
+            "name": f"Gone {i % 10}",
+            "text": f"Dead post number {i}",
+            "state": DEAD_STATES[i % len(DEAD_STATES)],
+        }
+        for i, tweet_id in enumerate(dead_ids)
+    ]
     path = directory / "bench.yaml"
     path.write_text(yaml.safe_dump({"name": "bench", "tweets": tweets}), encoding="utf-8")
-    return path, ids
+    return path, ids, dead_ids
 
 
 def chromium_pss_mib() -> float:
@@ -124,7 +142,9 @@ async def bare_load(browser: Browser, url: str) -> float:
     return time.perf_counter() - started
 
 
-async def ours(browser: Browser, url: str, warc: WarcFile) -> float:
+async def ours(
+    browser: Browser, url: str, warc: WarcFile, expect: str = "tweet", rules: list[str] | None = None
+) -> float:
     started = time.perf_counter()
     capture = await capture_page(browser, url, allowed_hosts=ALLOWED_HOSTS, timeout=30)
     for exchange in capture.exchanges:
@@ -133,19 +153,21 @@ async def ours(browser: Browser, url: str, warc: WarcFile) -> float:
         warc.write_resource(f"urn:view:{url}", "image/png", capture.screenshot, page_id=capture.page_id)
     if capture.text:
         warc.write_resource(f"urn:text:{url}", "text/plain", capture.text.encode(), page_id=capture.page_id)
-    assert capture.rendered == "tweet", capture.error
+    assert capture.rendered == expect, (url, capture.rendered, capture.done_rule, capture.error)
+    if rules is not None:
+        rules.append(capture.done_rule)
     return time.perf_counter() - started
 
 
 async def main_async(
-    args: argparse.Namespace, described: dict[str, object], ids: list[str], out: Path
+    args: argparse.Namespace, described: dict[str, object], ids: list[str], dead_ids: list[str], out: Path
 ) -> None:
     port = int(str(described["port"]))
     options = BrowserOptions(
         executable=args.chromium,
         host_map=tuple((str(rule).split("=")[0], "127.0.0.1", port) for rule in described["resolve"]),  # type: ignore[attr-defined]
         allowed_hosts=ALLOWED_HOSTS,
-        trusted_spki=(str(described["spki_sha256"]),),
+        ca_bundle=Path(str(described["ca_bundle"])),
     )
     urls = [embed_page_url(t) for t in ids]
     async with Browser(options) as browser:
@@ -175,6 +197,25 @@ async def main_async(
                 seconds = time.perf_counter() - started
                 rate = len(urls) / seconds
                 print(f"concurrency {concurrency}: {rate:.2f} captures/s ({seconds:.1f} s for {len(urls)})")
+            if dead_ids:
+                live_times: list[float] = []
+                dead_times: list[float] = []
+                rules: list[str] = []
+                dead_urls = [embed_page_url(t) for t in dead_ids]
+                for index, url in enumerate(dead_urls):  # interleaved with live ones, one at a time
+                    live_times.append(await ours(browser, urls[index % len(urls)], warc, "tweet", rules))
+                    dead_times.append(await ours(browser, url, warc, "empty", rules))
+                dead_median, live_median = statistics.median(dead_times), statistics.median(live_times)
+                print(
+                    f"dead vs live ({len(dead_urls)} dead: {', '.join(DEAD_STATES)}): dead median "
+                    f"{dead_median:.3f} s, live median {live_median:.3f} s: "
+                    f"ratio {dead_median / live_median:.2f} (target <= 1.2); "
+                    f"slowest dead {max(dead_times):.3f} s"
+                )
+                print(
+                    "rules that ended the captures: "
+                    + ", ".join(f"{r} {rules.count(r)}" for r in sorted(set(rules)))
+                )
         warc.seal()
         print(f"peak Chromium PSS: {sampler.peak:.0f} MiB")
 
@@ -182,14 +223,15 @@ async def main_async(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tweets", type=int, default=50)
+    parser.add_argument("--dead", type=int, default=25, help="dead tweets in the mix (0: none)")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        scenario, ids = write_scenario(Path(tmp), args.tweets)
+        scenario, ids, dead_ids = write_scenario(Path(tmp), args.tweets, args.dead)
         process, described = start_in_process(scenario, Path(tmp))
         try:
-            asyncio.run(main_async(args, described, ids, Path(tmp)))
+            asyncio.run(main_async(args, described, ids, dead_ids, Path(tmp)))
         finally:
             process.terminate()
             process.wait(timeout=10)

@@ -35,7 +35,7 @@ def run_archive(tmp_path: Path, sources: list[Path], scenario: str = "seed") -> 
     chromium_or_skip()
     with SimX(load_scenario(scenario)) as sim:
         settings = sim.settings(QUICK).with_changes(out_dir=tmp_path)
-        run = archive(sources, settings, trusted_spki=(sim.certificates.spki_sha256,))
+        run = archive(sources, settings)
     return run, sim
 
 
@@ -292,9 +292,7 @@ async def test_browser_killed_mid_capture_gives_partial_capture_and_the_run_goes
         settings = sim.settings(QUICK).with_changes(capture_concurrency=1)
         browser_module.Browser.new_context = new_context_then_kill  # type: ignore[method-assign]
         try:
-            result = await archive_refs(
-                refs, settings, tmp_path, trusted_spki=(sim.certificates.spki_sha256,), make_wacz=False
-            )
+            result = await archive_refs(refs, settings, tmp_path, make_wacz=False)
         finally:
             browser_module.Browser.new_context = original_new_context  # type: ignore[method-assign]
     rendered = [t.rendered for t in result.tweets]
@@ -329,7 +327,7 @@ def test_with_status_page_and_with_article_capture_those_pages_too(tmp_path: Pat
             settings = sim.settings(QUICK).with_changes(
                 out_dir=tmp_path / "out", with_status_page=True, with_article=True
             )
-            run = archive([story], settings, trusted_spki=(sim.certificates.spki_sha256,), make_wacz=False)
+            run = archive([story], settings, make_wacz=False)
     finally:
         server.shutdown()
     targets = {t for _, t, _, _ in records(run.result.warcs[0])}

@@ -86,7 +86,6 @@ def run_at(out: Path, job: JobConfig, phase: int, when: datetime, log: EventLog 
             job,
             settings,
             log=log or EventLog(io.StringIO(), json_lines=True),
-            trusted_spki=(sim.certificates.spki_sha256,),
             now=when,
         )
 
