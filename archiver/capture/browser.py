@@ -205,7 +205,12 @@ class Browser:
                     self.restarts += 1
                 await self._launch()
             assert self._browser is not None
-            return await self._browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
+            try:
+                return await self._browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
+            except PlaywrightError:  # it died while asked (a crash racing this call): once more
+                self.restarts += 1
+                await self._launch()
+                return await self._browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
 
     async def kill(self) -> None:
         """Close the browser process at once (tests use this to simulate a crash)."""

@@ -2,7 +2,8 @@
 
 Every byte a probe fetches goes through :class:`~archiver.net.fetch.Fetcher`, which checks
 the allow-list on every hop, maps host names (``--resolve``) without changing URLs, Host
-headers or TLS SNI, refuses private addresses unless told otherwise, caps sizes, retries what
+headers or TLS SNI, refuses private addresses that DNS or an IP literal gives (an address the
+operator names in ``--resolve`` is connected to as given), caps sizes, retries what
 is worth retrying, and hands each exchange to a recorder (the WARC writer).
 """
 

@@ -8,8 +8,12 @@ entity pointing at help.twitter.com, oEmbed JSON with ``\\/`` and ``\\u003C`` es
 
 from __future__ import annotations
 
+import email.utils
+import hashlib
 import html
 import json
+import re
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,13 +21,16 @@ from archiver.testing.simx.scenario import Scenario, TweetView
 
 __all__ = [
     "EMBED_SCRIPT",
+    "TCO_HEADERS",
     "display_url",
     "embed_page",
     "oembed_body",
+    "oembed_headers",
     "oembed_status",
     "short_link_page",
     "status_page",
     "syndication_body",
+    "syndication_json",
     "tombstone_text",
 ]
 
@@ -44,7 +51,6 @@ TOMBSTONES = {
     "violated": "This Post violated the X Rules. Learn more",
     "account_gone": "This Post is from an account that no longer exists. Learn more",
 }
-MISSING_PAGE = "Hmm...this page doesn’t exist. Try searching for something else."
 
 
 def _created(view: TweetView) -> datetime:
@@ -59,6 +65,7 @@ def tombstone_text(view: TweetView) -> str:
     return TOMBSTONES[view.state].format(handle=view.handle, country=view.withheld_in)
 
 
+EDITABLE_FOR = timedelta(hours=1)  # editable_until_msecs - created_at in the 2026 text sample
 DISPLAY_CHARS = 25  # syndication-tweet-photo-2023.json: "github.com/reactwg/react-…"
 
 
@@ -134,7 +141,6 @@ def tweet_json(view: TweetView, scenario: Scenario, phase: int, depth: int = 0) 
         "__typename": "Tweet",
         "lang": view.lang,
         "favorite_count": 10 + 7 * phase,
-        "possibly_sensitive": False,
         "created_at": _iso(created),
         "display_text_range": [0, len(visible)],
         "entities": {
@@ -157,7 +163,7 @@ def tweet_json(view: TweetView, scenario: Scenario, phase: int, depth: int = 0) 
         },
         "edit_control": {
             "edit_tweet_ids": edit_ids,
-            "editable_until_msecs": str(int((created + timedelta(minutes=30)).timestamp() * 1000)),
+            "editable_until_msecs": str(int((created + EDITABLE_FOR).timestamp() * 1000)),
             "is_edit_eligible": True,
             "edits_remaining": str(max(0, 6 - len(edit_ids))),
         },
@@ -174,6 +180,12 @@ def tweet_json(view: TweetView, scenario: Scenario, phase: int, depth: int = 0) 
         if quoted is not None and quoted.state == "live":
             data["quoted_tweet"] = tweet_json(quoted, scenario, phase, depth + 1)
     return data
+
+
+def syndication_json(data: Any) -> bytes:
+    """The body bytes: compact JSON, UTF-8 (the samples' key order; their indentation is the
+    documentation's, not the wire's)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def syndication_body(view: TweetView | None, scenario: Scenario, phase: int) -> tuple[int, Any]:
@@ -213,8 +225,21 @@ def _display_date(view: TweetView) -> str:
     return f"{created:%B} {created.day}, {created.year}"
 
 
+_MENTION = re.compile(r"(?<![\w@])@(\w{1,15})")
+_BARE_TCO = re.compile(r"(?<![\">])(https?://t\.co/\w+)")
+
+
 def _text_html(view: TweetView) -> str:
-    parts = [html.escape(view.text, quote=False).replace("\n", "<br>")]
+    """The tweet's text as oEmbed writes it (blockquote-from-oembed-*.html): mentions linked
+    with ``ref_src``, each link's t.co as href and its display URL as text; a t.co URL with no
+    entity (2014 sample) is shown as itself."""
+    text = html.escape(view.text, quote=False).replace("\n", "<br>")
+    text = _MENTION.sub(
+        lambda m: f'<a href="https://twitter.com/{m[1]}?ref_src=twsrc%5Etfw">@{m[1]}</a>', text
+    )
+    known = {f"https://t.co/{code}" for code, _ in view.links}
+    text = _BARE_TCO.sub(lambda m: m[1] if m[1] in known else f'<a href="{m[1]}">{m[1]}</a>', text)
+    parts = [text]
     for code, expanded in view.links:
         short = f"https://t.co/{code}"
         link = f'<a href="{short}">{html.escape(display_url(expanded), quote=False)}</a>'
@@ -273,7 +298,35 @@ def twitter_json(data: Any) -> bytes:
     return text.replace("/", "\\/").replace("<", "\\u003C").replace(">", "\\u003E").encode()
 
 
+# t.co's answer to a browser (tco-redirect-page-2020-05-25.response.json), per-response values left out.
+TCO_HEADERS = [
+    ("Cache-Control", "private,max-age=300"),
+    ("Strict-Transport-Security", "max-age=0"),
+    ("Vary", "Origin"),
+    ("X-XSS-Protection", "0"),
+]
+
+
+def oembed_headers() -> list[tuple[str, str]]:
+    """oEmbed's headers (oembed-publish.x.com-2024-06-10.response.json): its four cookies too."""
+    expires = email.utils.formatdate(time.time() + 63072000, usegmt=True)
+    cookie = "; Max-Age=63072000; Expires=" + expires + "; Path=/; Domain=.twitter.com; Secure; SameSite=None"
+    return [
+        ("Cache-Control", "must-revalidate, max-age=3153600000"),
+        ("Set-Cookie", "guest_id_marketing=v1%3A171803517034874503" + cookie),
+        ("Set-Cookie", "guest_id_ads=v1%3A171803517034874503" + cookie),
+        ("Set-Cookie", 'personalization_id="v1_c2ltdWxhdGVkIFggc2Vzc2lvbg=="' + cookie),
+        ("Set-Cookie", "guest_id=v1%3A171803517034874503" + cookie),
+        ("X-Frame-Options", "SAMEORIGIN"),
+        ("X-XSS-Protection", "0"),
+        ("Content-Disposition", "attachment; filename=json.json"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Strict-Transport-Security", "max-age=631138519"),
+    ]
+
+
 def short_link_page(target: str) -> bytes:
+    """The page t.co sends a browser, byte for byte as in the sample (target put in)."""
     escaped = target.replace("/", "\\/")
     return (
         f'<head><noscript><META http-equiv="refresh" content="0;URL={html.escape(target)}"></noscript>'
@@ -282,23 +335,20 @@ def short_link_page(target: str) -> bytes:
     ).encode()
 
 
-def status_page(view: TweetView | None) -> tuple[int, bytes]:
-    """A logged-out x.com status page: a small shell with the post, or the missing page."""
-    if view is None or view.state != "live":
-        body = (
-            f"<!doctype html><html><head><title>X</title></head><body><main><div>{MISSING_PAGE}"
-            "</div></main></body></html>"
-        )
-        return (404 if view is None or view.state.startswith("deleted") else 200), body.encode()
-    text = html.escape(view.text)
+def status_page(view: TweetView | None, path: str, now: float | None = None) -> tuple[int, bytes]:
+    """A logged-out x.com status page as in June 2024 (status-page-…-migrate sample, abridged to
+    what it does): 200, a shell that meta-refreshes to ``twitter.com/x/migrate?tok=…``, where the
+    token is the hex of ``{"e":PATH,"t":UNIX_TIME}`` and a 16-byte signature. The page does not
+    depend on the post's state (the server answers before the app knows it)."""
+    payload = json.dumps({"e": path, "t": int(time.time() if now is None else now)}, separators=(",", ":"))
+    signature = hashlib.sha256(b"simx:" + payload.encode()).hexdigest()[:32]
+    target = f"https://twitter.com/x/migrate?tok={payload.encode().hex()}{signature}"
     body = (
-        "<!doctype html><html><head>"
-        f'<meta property="og:title" content="{html.escape(view.name)} on X">'
-        f'<meta property="og:description" content="“{text}”">'
-        f"<title>{html.escape(view.name)} on X: “{text}” / X</title></head><body><main>"
-        f'<article data-testid="tweet"><div data-testid="User-Name">{html.escape(view.name)} '
-        f'@{view.handle}</div><div data-testid="tweetText">{text}</div></article>'
-        "</main></body></html>"
+        "\n    <!DOCTYPE html>\n    <head>\n      <title>x.com</title>\n"
+        f'      <meta http-equiv="refresh" content="0; url = {target}" />\n'
+        '      <meta charset="utf-8">\n'
+        f'      <script type="text/javascript" charset="utf-8">document.location = "{target}"</script>\n'
+        '      </head>\n    <body style="background: #000">\n\n    </body>\n    </html>\n    '
     )
     return 200, body.encode()
 

@@ -40,7 +40,6 @@ from archiver.testing.simx.media import png_for
 from archiver.testing.simx.scenario import Fault, Scenario
 from archiver.testing.simx.tls import SimCertificates, make_certificates
 from archiver.x.endpoints import ALLOWED_HOSTS
-from archiver.x.token import syndication_token
 
 __all__ = ["SIM_HOSTS", "RequestLog", "SimX"]
 
@@ -279,12 +278,7 @@ class SimX:
             return self._platform(path, query)
         if host == "pbs.twimg.com" and (path.startswith("/media/") or path.startswith("/profile_images/")):
             key = path.rsplit("/", 1)[-1].split(".")[0]
-            return _Response(
-                200,
-                "image/png",
-                png_for(key, color=self._photo_color(key, phase)),
-                headers=[("Cache-Control", "max-age=604800, must-revalidate")],
-            )
+            return _Response(200, "image/png", png_for(key, color=self._photo_color(key, phase)))
         return _Response(404, body=b"Not Found")
 
     def _photo_color(self, key: str, phase: int) -> str | None:
@@ -295,33 +289,21 @@ class SimX:
         return None
 
     def _syndication(self, query: dict[str, str], phase: int) -> _Response:
+        """The token is not checked: public clients send fixed or wrong ones and get answers."""
         tweet_id = query.get("id", "")
-        if not tweet_id.isdigit() or query.get("token") != syndication_token(tweet_id):
-            return _Response(400, body=b"Bad Request")
-        status, data = responses.syndication_body(self.scenario.view(tweet_id, phase), self.scenario, phase)
-        headers = [("Access-Control-Allow-Origin", "*"), ("Cache-Control", "public, max-age=600")]
+        view = self.scenario.view(tweet_id, phase) if tweet_id.isdigit() else None
+        status, data = responses.syndication_body(view, self.scenario, phase)
+        headers = [("Access-Control-Allow-Origin", "*")]  # the embed page fetches it cross-origin
         if data is None:
             return _Response(status, headers=headers)
-        body = json.dumps(data, ensure_ascii=False).encode()
-        return _Response(status, "application/json;charset=utf-8", body, headers)
+        return _Response(status, "application/json; charset=utf-8", responses.syndication_json(data), headers)
 
     def _oembed(self, query: dict[str, str], phase: int) -> _Response:
         link = classify(query.get("url", ""))
         tweet_id = link.tweet_id if link is not None else None
         view = self.scenario.view(tweet_id, phase) if tweet_id else None
         status, error = responses.oembed_status(view)
-        headers = [
-            ("Cache-Control", "must-revalidate, max-age=3153600000"),
-            ("Content-Disposition", "attachment; filename=json.json"),
-            (
-                "Set-Cookie",
-                "guest_id=v1%3A171803517034874503; Max-Age=63072000; Path=/; Domain=.twitter.com; Secure; SameSite=None",
-            ),
-            (
-                "Set-Cookie",
-                'personalization_id="v1_sim"; Max-Age=63072000; Path=/; Domain=.twitter.com; Secure; SameSite=None',
-            ),
-        ]
+        headers = responses.oembed_headers()
         if status != 200 or view is None:
             return _Response(
                 status, "application/json; charset=utf-8", responses.twitter_json(error), headers
@@ -336,10 +318,7 @@ class SimX:
         if not user_agent or any(tag in user_agent.lower() for tag in _CURL_LIKE):
             return _Response(301, headers=[("Location", target)])
         return _Response(
-            200,
-            "text/html; charset=utf-8",
-            responses.short_link_page(target),
-            [("Cache-Control", "private,max-age=300"), ("Vary", "Origin")],
+            200, "text/html; charset=utf-8", responses.short_link_page(target), responses.TCO_HEADERS
         )
 
     def _status_page(self, path: str, phase: int) -> _Response:
@@ -349,27 +328,16 @@ class SimX:
         link = classify(f"https://x.com{path}")
         if link is None or link.kind is not LinkKind.STATUS or link.tweet_id is None:
             return _Response(404, "text/html; charset=utf-8", b"<html><body>Not found</body></html>")
-        status, body = responses.status_page(self.scenario.view(link.tweet_id, phase))
-        return _Response(status, "text/html; charset=utf-8", body)
+        status, body = responses.status_page(self.scenario.view(link.tweet_id, phase), path)
+        return _Response(status, "text/html; charset=utf-8", body, [("Cache-Control", "no-store, max-age=0")])
 
     def _platform(self, path: str, query: dict[str, str]) -> _Response:
         if path == "/embed/Tweet.html":
-            headers = [
-                ("Set-Cookie", "_twitter_sess=sim; Path=/; Secure; HttpOnly"),
-                ("Set-Cookie", "ct0=sim-token; Path=/; Secure; SameSite=Lax"),
-                ("Cache-Control", "public, max-age=300"),
-            ]
             body = responses.embed_page(query.get("id", ""), query.get("lang", "en"))
-            return _Response(200, "text/html; charset=utf-8", body, headers)
+            return _Response(200, "text/html; charset=utf-8", body)
         if path == "/embed/embed.simx.js":
-            headers = [("Cache-Control", "public, max-age=31536000, immutable")]
-            return _Response(
-                200,
-                "application/javascript; charset=utf-8",
-                responses.EMBED_SCRIPT.encode(),
-                headers,
-                chunked=True,
-            )
+            script = responses.EMBED_SCRIPT.encode()
+            return _Response(200, "application/javascript; charset=utf-8", script, chunked=True)
         if path == "/widgets.js":
             return _Response(200, "application/javascript; charset=utf-8", b"/* widgets */", [], chunked=True)
         return _Response(404, body=b"Not Found")
