@@ -198,7 +198,12 @@ class _EmbedWatch:
         if self.answer is None:
             self.answer = self._syndication_answer()
             self._answered_at = now
-        article, dom_ms, messages = await self._page.evaluate(OBSERVE_SCRIPT, TWEET_SELECTOR)
+        try:
+            article, dom_ms, messages = await self._page.evaluate(OBSERVE_SCRIPT, TWEET_SELECTOR)
+        except PlaywrightError:
+            if self._page.is_closed():
+                raise
+            article, dom_ms, messages = False, 0.0, []  # the document is being replaced
         self._article = bool(article)
         return EmbedState(
             answer=self.answer,
