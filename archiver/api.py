@@ -7,9 +7,10 @@ printing is :mod:`archiver.report`'s job.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,9 +22,10 @@ from archiver.capture.wacz import pages_from_warcs, write_wacz
 from archiver.capture.warc import WarcFile, read_records
 from archiver.check import CheckedRef, check_refs
 from archiver.config import Settings
-from archiver.errors import ScanError
+from archiver.errors import ScanError, StoreError
 from archiver.html_report import render_report
 from archiver.inputs import Article, iter_articles
+from archiver.lock import lock_for
 from archiver.models import EmbedRef
 from archiver.net.exchange import Exchange
 from archiver.net.fetch import Fetcher
@@ -51,13 +53,19 @@ class ScanResult:
     articles: tuple[str, ...]
 
 
-def scan(sources: Iterable[str | Path], settings: Settings | None = None) -> ScanResult:
-    """Scan files, folders, ``-`` (stdin) and article URLs for the tweets they cite."""
+def scan(
+    sources: Iterable[str | Path], settings: Settings | None = None, *, chosen: Collection[str] = ()
+) -> ScanResult:
+    """Scan files, folders, ``-`` (stdin) and article URLs for the tweets they cite.
+
+    ``chosen``: article URLs a feed picked (fetched without access to private addresses).
+    """
     settings = settings or Settings()
     refs: list[EmbedRef] = []
     errors: list[ScanError] = []
     articles: list[str] = []
-    for item in iter_articles(sources, max_bytes=settings.max_input_bytes):
+    items = iter_articles(sources, max_bytes=settings.max_input_bytes, settings=settings, chosen=chosen)
+    for item in items:
         if isinstance(item, Article):
             articles.append(item.name)
             refs.extend(scan_document(item.text, item.name))
@@ -86,22 +94,44 @@ def check(
     With ``record``, every probe's request and response is written to that WARC file.
     """
     settings = settings or Settings()
-    scanned = scan(sources, settings)
-    warc = WarcFile(record, {"operation": "archiver check"}) if record else None
-    store = Store(settings.db_path) if settings.use_db else None
-    run_id = store.start_run("check") if store else None
-    try:
-        rows = asyncio.run(_check(scanned.refs, settings, warc, store))
-        if store is not None:
-            for group in _by_tweet(rows):
-                records = [CheckRecord(r.ref, r.tweet_id, r.verdict, r.checked_at) for r in group]
-                store.record_tweet(run_id, records)
-            store.finish_run(run_id or 0)
-    finally:
-        sealed = warc.seal() if warc else None
-        if store is not None:
-            store.close()
+    with lock_for(settings, "check", writes_out=False):
+        scanned = scan(sources, settings)
+        warc = WarcFile(record, {"operation": "archiver check"}) if record else None
+        store = _open_store(settings)
+        run_id = store.start_run("check") if store else None
+        try:
+            rows = asyncio.run(_check(scanned.refs, settings, warc, store))
+            if store is not None:
+                for group in _by_tweet(rows):
+                    records = [CheckRecord(r.ref, r.tweet_id, r.verdict, r.checked_at) for r in group]
+                    store.record_tweet(run_id, records)
+                store.finish_run(run_id or 0)
+        except BaseException as exc:
+            _finish_failed(store, run_id, exc)
+            raise
+        finally:
+            sealed = warc.seal() if warc else None
+            if store is not None:
+                store.close()
     return CheckResult(tuple(rows), scanned.errors, sealed)
+
+
+def _finish_failed(store: Store | None, run_id: int | None, exc: BaseException) -> None:
+    """Leave no run ``running`` behind a failure (a damaged database may refuse even this)."""
+    if store is None or run_id is None:
+        return
+    with contextlib.suppress(StoreError):
+        store.finish_run(run_id, "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed")
+
+
+def _open_store(settings: Settings) -> Store | None:
+    """The state database, with the runs a dead process left ``running`` marked interrupted
+    (the caller holds the folder lock, so no live process owns them)."""
+    if not settings.use_db:
+        return None
+    store = Store(settings.db_path)
+    store.mark_interrupted()
+    return store
 
 
 def _by_tweet(rows: Iterable[CheckedRef]) -> list[list[CheckedRef]]:
@@ -144,27 +174,31 @@ def archive(
     CAs Chromium may trust (the simulator's), by the SHA-256 of their public key.
     """
     settings = settings or Settings()
-    scanned = scan(sources, settings)
-    store = Store(settings.db_path) if settings.use_db else None
-    run_id = store.start_run("archive") if store else None
-    try:
-        result = asyncio.run(
-            archive_refs(
-                scanned.refs,
-                settings,
-                settings.out_dir,
-                trusted_spki=trusted_spki,
-                make_wacz=make_wacz,
-                on_captured=on_captured,
-                store=store,
-                run_number=run_id,
+    with lock_for(settings, "archive", writes_out=True):
+        scanned = scan(sources, settings)
+        store = _open_store(settings)
+        run_id = store.start_run("archive") if store else None
+        try:
+            result = asyncio.run(
+                archive_refs(
+                    scanned.refs,
+                    settings,
+                    settings.out_dir,
+                    trusted_spki=trusted_spki,
+                    make_wacz=make_wacz,
+                    on_captured=on_captured,
+                    store=store,
+                    run_number=run_id,
+                )
             )
-        )
-        if store is not None:
-            store.finish_run(run_id or 0)
-    finally:
-        if store is not None:
-            store.close()
+            if store is not None:
+                store.finish_run(run_id or 0)
+        except BaseException as exc:
+            _finish_failed(store, run_id, exc)
+            raise
+        finally:
+            if store is not None:
+                store.close()
     return ArchiveRun(result, scanned.errors)
 
 

@@ -14,12 +14,14 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from archiver import __version__
 from archiver.capture.browser import Browser, BrowserOptions
+from archiver.capture.fence import fence_article
 from archiver.capture.page import PageCapture, capture_page
 from archiver.capture.wacz import write_wacz
 from archiver.capture.warc import WarcRoller, recover_open_files, warc_date
@@ -259,6 +261,7 @@ async def _capture_other(
 ) -> PageCapture:
     """A status page or an article page, recorded like the embed (never fatal to the run)."""
     hosts = ALLOWED_HOSTS if tweet_page else (*ALLOWED_HOSTS, urlsplit(url).hostname or "")
+    named = {host for host, _, _ in settings.resolve}
     try:
         return await capture_page(
             browser,
@@ -267,6 +270,7 @@ async def _capture_other(
             timeout=settings.capture_timeout,
             page_id=page_id,
             wait_for_tweet=tweet_page,
+            prepare=None if tweet_page else partial(fence_article, article=url, named_hosts=named),
         )
     except CaptureError as exc:
         now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

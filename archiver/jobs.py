@@ -18,11 +18,8 @@ Only one run holds an output folder at a time (an ``flock``: a dead run holds no
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import json
-import os
 import sys
-import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -36,9 +33,11 @@ from archiver.api import scan
 from archiver.archive import ArchiveResult, archive_refs
 from archiver.check import CheckedRef, link_to_resolve
 from archiver.compare import changed_since_last_capture
-from archiver.config import Settings
-from archiver.errors import ArchiverError, ConfigError
+from archiver.config import Settings, read_toml
+from archiver.errors import ConfigError, LockHeld
+from archiver.lock import FolderLock, lock_for
 from archiver.models import EmbedRef, Status
+from archiver.safetext import json_safe, plain
 from archiver.sources import Sources, expand_sources
 from archiver.store import Store, ref_key
 
@@ -66,11 +65,6 @@ DEAD = frozenset(
         Status.UNAVAILABLE,
     }
 )
-LOCK_NAME = "archiver.lock"
-
-
-class LockHeld(ArchiverError):
-    """Another run holds the output folder."""
 
 
 class Decision(StrEnum):
@@ -108,10 +102,7 @@ def load_job(path: Path | None) -> JobConfig:
     """The run's sources, schedule and notification from the TOML file (see ``archiver init``)."""
     if path is None:
         return JobConfig()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
+    data = read_toml(path)
     sources = data.get("sources", {})
     schedule = data.get("schedule", {})
     try:
@@ -166,37 +157,7 @@ def _ago(delta: timedelta) -> str:
     return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
 
 
-class RunLock:
-    """An exclusive ``flock`` on ``out_dir/archiver.lock``; the kernel drops it if the run dies."""
-
-    def __init__(self, out_dir: Path) -> None:
-        self.path = out_dir / LOCK_NAME
-        self._handle: TextIO | None = None
-
-    def __enter__(self) -> RunLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = self.path.open("a+", encoding="utf-8")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another run"
-            handle.close()
-            raise LockHeld(
-                f"{self.path.parent}: a run is already in progress ({holder}); not starting"
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()} since {datetime.now(UTC).isoformat(timespec='seconds')}\n")
-        handle.flush()
-        self._handle = handle
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._handle is not None:
-            fcntl.flock(self._handle, fcntl.LOCK_UN)
-            self._handle.close()
-            self._handle = None
+RunLock = FolderLock  # the name nightly runs knew it by
 
 
 class EventLog:
@@ -215,9 +176,9 @@ class EventLog:
         entry |= fields
         self.events.append(entry)
         if self.json_lines:
-            self.stream.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
-        else:
-            detail = " ".join(f"{k}={v}" for k, v in fields.items())
+            self.stream.write(json_safe(json.dumps(entry, ensure_ascii=False, default=str)) + "\n")
+        else:  # articles and servers name things here: shown as data, never as controls
+            detail = " ".join(f"{k}={plain(v)}" for k, v in fields.items())
             self.stream.write(f"archiver: {event} {detail}\n")
         self.stream.flush()
 
@@ -241,14 +202,17 @@ def run_job(
 ) -> JobResult:
     """One nightly run (see the module docstring). Raises :class:`LockHeld` at once if busy."""
     now = now or datetime.now(UTC)
-    with RunLock(settings.out_dir):
-        inputs, source_errors = expand_sources(job.sources, job.base)
-        for error in source_errors:
+    with lock_for(settings, "run", writes_out=True):
+        expanded = expand_sources(job.sources, job.base, settings)
+        inputs = expanded.inputs
+        for error in expanded.errors:
             log("source_error", error=error)
-        scanned = scan(inputs, settings)
+        scanned = scan(inputs, settings, chosen=expanded.chosen)
         for scan_error in scanned.errors:
             log("input_error", error=str(scan_error))
         with Store(settings.db_path) as store:
+            for stale in store.mark_interrupted():
+                log("interrupted", run=stale, reason="its process died while it was running")
             run_id = store.start_run("run", {"inputs": len(inputs), "policy": asdict(job.policy)})
             try:
                 return _run(job, settings, store, run_id, scanned.refs, log, trusted_spki, now)

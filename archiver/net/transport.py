@@ -41,7 +41,10 @@ class MappedBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[SocketOption] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         address, port = self._host_map.get(host.lower(), (host, port))
-        infos = await anyio.getaddrinfo(address, port, type=socket.SOCK_STREAM)
+        try:
+            infos = await anyio.getaddrinfo(address, port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError) as exc:  # httpx maps ConnectError: unknown, not a crash
+            raise httpcore.ConnectError(f"{host}: cannot resolve ({exc})") from exc
         if not infos:
             raise httpcore.ConnectError(f"{host}: no address")
         ip = str(infos[0][4][0])
