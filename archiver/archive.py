@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from archiver import __version__
 from archiver.capture.browser import Browser, BrowserOptions
-from archiver.capture.fence import fence_article
+from archiver.capture.fence import DeadProxy, fence_article
 from archiver.capture.page import PageCapture, capture_page
 from archiver.capture.wacz import write_wacz
 from archiver.capture.warc import WarcRoller, recover_open_files, warc_date
@@ -172,11 +172,15 @@ async def archive_refs(
     article_hosts = (
         {urlsplit(r.article).hostname or "" for r in refs} - {""} if settings.with_article else set()
     )
+    articles = {r.article for r in refs if urlsplit(r.article).hostname} if settings.with_article else set()
+    dead_proxy = DeadProxy() if articles else None  # the article fence below the request layer
+    mapped = {host for host, _, _ in settings.resolve}
     options = BrowserOptions(
         executable=settings.chromium,
         host_map=settings.resolve,
         allowed_hosts=ALLOWED_HOSTS | article_hosts,
         trusted_spki=trusted_spki,
+        extra_args=dead_proxy.launch_args(ALLOWED_HOSTS | mapped, articles) if dead_proxy else (),
     )
     tweets: list[ArchivedTweet] = []
     failed = False
@@ -231,6 +235,8 @@ async def archive_refs(
         # A failed write (a full disk) leaves the current file .open: the next run cuts it at
         # its last complete record and seals it. Everything sealed before stays as it is.
         warcs = tuple(roller.abandon() if failed else roller.close())
+        if dead_proxy is not None:
+            dead_proxy.close()
     if store is not None and records.new_static:
         store.index_sealed(records.new_static)
     wacz = None

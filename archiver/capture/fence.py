@@ -5,9 +5,14 @@ for is the article's choice. Chromium's resolver rules already give no address t
 outside the allow-list, but IP literals need no resolving, and the article's own host on
 another port is not its origin: a stylesheet, ``<img>``, ``<iframe>``, ``fetch()``,
 ``sendBeacon``, WebSocket or CSS ``url()`` aimed at ``127.0.0.1:OTHER`` (or ``2130706433``,
-``0x7f.0.0.1``, ``127.1``, ``[::1]``…) reached local services. :func:`fence_article` aborts
-every request (and WebSocket) whose origin is not the article's and whose address is not
-public, so it is neither fetched nor recorded.
+``0x7f.0.0.1``, ``127.1``, ``[::1]``…) reached local services. Two layers stop it:
+
+* :func:`fence_article` aborts, in the article's context, every request and WebSocket whose
+  origin is not the article's and whose address is not public: nothing fetched or recorded;
+* :class:`DeadProxy` sends every connection not on the allow-list or the article's own
+  origin to a local port that refuses, so nothing below the request layer (a
+  ``<link rel=preconnect>``, Chromium's speculative connections for an ``<iframe>``) opens
+  a socket to another local port either. It costs public IP literals too: safe side.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from urllib.parse import urlsplit
 from playwright.async_api import BrowserContext, Route, WebSocketRoute
 from playwright.async_api import Error as PlaywrightError
 
-__all__ = ["fence_article", "literal_address", "public_or_same_origin"]
+__all__ = ["DeadProxy", "fence_article", "literal_address", "public_or_same_origin"]
 
 _LOCAL_SCHEMES = ("data", "blob", "about")
 
@@ -114,3 +119,27 @@ async def fence_article(
 
     await context.route("**/*", on_request)
     await context.route_web_socket("**/*", on_websocket)
+
+
+class DeadProxy:
+    """A local port bound but never listening (connections to it are refused at once), as
+    Chromium's proxy for every host but the ones that must be reached directly."""
+
+    def __init__(self) -> None:
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.bind(("127.0.0.1", 0))  # held, never listening: no one else can serve it
+        self.port = int(self._socket.getsockname()[1])
+
+    def launch_args(self, direct_hosts: Collection[str], article_urls: Collection[str]) -> tuple[str, ...]:
+        """Chromium flags: ``direct_hosts`` (any port) and the articles' own ``host:port``
+        connect directly; everything else, loopback included, goes to the dead port."""
+        direct = set(direct_hosts)
+        for url in article_urls:
+            _, host, port = _origin(url)
+            if host:
+                direct.add(f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
+        bypass = ";".join(["<-loopback>", *sorted(direct)])
+        return (f"--proxy-server=http://127.0.0.1:{self.port}", f"--proxy-bypass-list={bypass}")
+
+    def close(self) -> None:
+        self._socket.close()

@@ -281,8 +281,11 @@ class Fetcher:
         started = _now()
         trusted = self._trusted_client is not None and origin(url) in self._trusted
         client = self._trusted_client if trusted and self._trusted_client else self._client
-        request = client.build_request("GET", url, headers=headers)
         limit = self._settings.max_response_bytes
+        try:
+            request = client.build_request("GET", url, headers=headers)
+        except httpx.InvalidURL as exc:  # not an httpx.HTTPError: a page's link may be anything
+            raise FetchError(f"{url}: not a URL we can fetch ({exc})", url=url) from exc
         try:
             response = await client.send(request, stream=True)
             try:
