@@ -29,6 +29,7 @@ from archiver.lock import lock_for
 from archiver.models import EmbedRef
 from archiver.net.exchange import Exchange
 from archiver.net.fetch import Fetcher
+from archiver.safetext import json_safe
 from archiver.scan import scan_document
 from archiver.store import CheckRecord, Store
 
@@ -262,7 +263,7 @@ def write_report(
     try:
         if fmt == "json":
             document = {"generated_at": generated, "summary": summary, "references": rows}
-            stream.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+            stream.write(json_safe(json.dumps(document, ensure_ascii=False, indent=1)) + "\n")
         else:
             report.write_csv(rows, report.REPORT_COLUMNS, stream)
     finally:

@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from archiver.models import EmbedRef
-from archiver.safetext import cell, json_safe, markup, plain
+from archiver.safetext import cell, json_safe, markup, plain, without_controls
 
 __all__ = [
     "REPORT_COLUMNS",
@@ -70,11 +70,17 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value: Any) -> Any:
-    """A cell a spreadsheet shows as text: one that would start a formula (``=``, ``+``,
-    ``-``, ``@``, tab, carriage return) gets a leading ``'`` (OWASP's CSV-injection advice);
-    a lone ``-`` (the article read from stdin) is no formula and stays. List fields are joined with spaces first; numbers and empty cells stay as they are."""
+    """A cell a spreadsheet shows as text, never as a formula (OWASP's CSV-injection advice).
+
+    A cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading
+    ``'``; a lone ``-`` (the article read from stdin) is no formula and stays. List fields are
+    joined with spaces first; escape sequences, BEL, C1 controls and bidi overrides are
+    dropped (someone will ``cat`` the file); numbers and empty cells stay as they are.
+    """
     if isinstance(value, list | tuple):
         value = " ".join(str(v) for v in value)
+    if isinstance(value, str):
+        value = without_controls(value)
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS) and value != "-":  # "-": stdin
         return "'" + value
     return value

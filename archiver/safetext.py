@@ -14,11 +14,13 @@ import re
 from rich.markup import escape
 from rich.text import Text
 
-__all__ = ["cell", "json_safe", "markup", "plain"]
+__all__ = ["cell", "json_safe", "markup", "plain", "without_controls"]
 
 # C0 and C1 controls, DEL, and the bidirectional overrides and isolates that reorder a line.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _CONTROLS_AND_NEWLINES = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\n")
+# What a terminal acts on but a file of text may keep: tab, line feed, carriage return stay.
+_CONTROLS_BUT_WHITESPACE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # What json.dumps(ensure_ascii=False) leaves raw although a terminal acts on it.
 _RAW_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
@@ -31,6 +33,12 @@ def plain(value: object, *, newlines: bool = False) -> str:
     if newlines:
         return _CONTROLS.sub("", text.replace("\r", "\n"))
     return _CONTROLS_AND_NEWLINES.sub(lambda m: " " if m.group() in "\n\r" else "", text)
+
+
+def without_controls(text: str) -> str:
+    """``text`` without escape sequences' lead bytes, BEL, C1 controls or bidi overrides, but
+    with its tabs and line breaks (a CSV cell someone may ``cat``)."""
+    return _CONTROLS_BUT_WHITESPACE.sub("", text)
 
 
 def markup(value: object, *, newlines: bool = False) -> str:

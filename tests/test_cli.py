@@ -141,8 +141,9 @@ def test_csv_cells_that_start_a_formula_are_neutralised(
         ("-", "-"),
         (5, 5),
         (["=a", "b"], "'=a b"),
+        ("\x1b\x07=x\x9b\u202e", "'=x"),
     ],
-    ids=["equals", "plus", "minus", "at", "tab", "cr", "plain", "stdin-name", "number", "list"],
+    ids=["equals", "plus", "minus", "at", "tab", "cr", "plain", "stdin-name", "number", "list", "escapes"],
 )
 def test_csv_cell_neutralises_formula_starts(value: object, expected: object) -> None:
     from archiver.report import csv_cell

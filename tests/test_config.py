@@ -58,7 +58,7 @@ def test_resolve_forms_and_bad_settings() -> None:
     ids=lambda c: f"{next(iter(c))}={next(iter(c.values()))}",
 )
 def test_out_of_range_settings_are_refused_whichever_layer_gave_them(changes: dict[str, object]) -> None:
-    with pytest.raises(ConfigError, match="out of range|not a valid"):
+    with pytest.raises(ConfigError, match=r"out of range|not a valid"):
         Settings().with_changes(**changes)
     name, value = next(iter(changes.items()))
     with pytest.raises(ConfigError):

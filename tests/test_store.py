@@ -135,5 +135,5 @@ def test_a_damaged_database_is_refused_at_open_not_half_read(tmp_path: Path) -> 
     data = bytearray(db.read_bytes())
     data[4096 * 3 : 4096 * 4] = b"\x5a" * 4096
     db.write_bytes(bytes(data))
-    with pytest.raises(StoreError, match="damaged|malformed|not a database"):
+    with pytest.raises(StoreError, match=r"damaged|malformed|not a database"):
         Store(db)

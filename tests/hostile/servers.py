@@ -8,6 +8,7 @@ timeout.
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import socket
 import threading
@@ -31,10 +32,8 @@ class Canary:
         self.port = first.getsockname()[1]
         self._sockets = [first]
         for address, family in (("127.0.0.2", socket.AF_INET), ("::1", socket.AF_INET6)):
-            try:  # the same port on the other loopback addresses, where the machine has them
+            with contextlib.suppress(OSError):  # the same port on the other loopback addresses
                 self._sockets.append(socket.create_server((address, self.port), family=family))
-            except OSError:
-                pass
         for listener in self._sockets:
             threading.Thread(target=self._serve, args=(listener,), daemon=True).start()
 
@@ -68,10 +67,8 @@ def _handler(routes: dict[str, Callable[[http.server.BaseHTTPRequestHandler], No
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
-            try:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 route(self)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
 
         def log_message(self, *args: object) -> None:
             pass
