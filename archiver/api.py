@@ -52,6 +52,7 @@ class ScanResult:
     refs: tuple[EmbedRef, ...]
     errors: tuple[ScanError, ...]
     articles: tuple[str, ...]
+    exchanges: tuple[Exchange, ...] = ()  # what fetching article URLs took, hop by hop
 
 
 def scan(
@@ -65,14 +66,16 @@ def scan(
     refs: list[EmbedRef] = []
     errors: list[ScanError] = []
     articles: list[str] = []
+    exchanges: list[Exchange] = []
     items = iter_articles(sources, max_bytes=settings.max_input_bytes, settings=settings, chosen=chosen)
     for item in items:
         if isinstance(item, Article):
             articles.append(item.name)
+            exchanges.extend(item.exchanges)
             refs.extend(scan_document(item.text, item.name))
         else:
             errors.append(item)
-    return ScanResult(tuple(refs), tuple(errors), tuple(articles))
+    return ScanResult(tuple(refs), tuple(errors), tuple(articles), tuple(exchanges))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,9 @@ def check(
     with lock_for(settings, "check", writes_out=False):
         scanned = scan(sources, settings)
         warc = WarcFile(record, {"operation": "archiver check"}) if record else None
+        if warc is not None:  # the articles as they were fetched, hop by hop
+            for exchange in scanned.exchanges:
+                warc.write_exchange(exchange)
         store = _open_store(settings)
         run_id = store.start_run("check") if store else None
         try:
@@ -190,6 +196,7 @@ def archive(
                     on_captured=on_captured,
                     store=store,
                     run_number=run_id,
+                    article_exchanges=scanned.exchanges,
                 )
             )
             if store is not None:

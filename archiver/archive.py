@@ -150,12 +150,14 @@ async def archive_refs(
     run_number: int | None = None,
     capture_if: Callable[[str, list[CheckedRef]], bool] | None = None,
     depends_on: Sequence[str] = (),
+    article_exchanges: Sequence[Exchange] = (),
 ) -> ArchiveResult:
     """Archive every tweet ``refs`` cite into ``out_dir`` (see the module docstring).
 
     ``capture_if(tweet_id, checked)`` decides, after the probes, whether a tweet is captured in
     the browser this time (nightly runs re-capture only what changed or is due); a tweet that
-    is not captured keeps its HTTP verdict.
+    is not captured keeps its HTTP verdict. ``article_exchanges`` (the article URLs as
+    they were fetched for scanning) are written first.
     """
     run_id = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
     page_id_for = _page_id_for(run_id)
@@ -185,6 +187,8 @@ async def archive_refs(
     tweets: list[ArchivedTweet] = []
     failed = False
     try:
+        for exchange in article_exchanges:
+            records.exchange(exchange)
         async with Fetcher(settings, records.exchange) as fetcher, Browser(options) as browser:
             previous_for = store.previous_facts if store is not None else None
             rows = await check_refs(refs, fetcher, page_id_for, previous_for)

@@ -20,9 +20,10 @@ from archiver.errors import FetchError, InputTooLarge, ResponseTooLarge, ScanErr
 from archiver.scan.decode import decode
 
 if TYPE_CHECKING:
+    from archiver.net.exchange import Exchange
     from archiver.net.fetch import FetchResult
 
-__all__ = ["DEFAULT_MAX_BYTES", "Article", "iter_articles", "read_path"]
+__all__ = ["DEFAULT_MAX_BYTES", "Article", "fetch_article", "fetch_page", "iter_articles", "read_path"]
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 ARTICLE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".txt", ".md", ".markdown", ".mdx", ""})
@@ -34,6 +35,7 @@ _HEADERS = {"User-Agent": _USER_AGENT, "Accept": "text/html,text/plain;q=0.9,*/*
 class Article:
     name: str  # the path or URL, as the user gave it; names the article in every output
     text: str
+    exchanges: tuple[Exchange, ...] = ()  # a fetched article's hops, for the WARC
 
 
 def iter_articles(
@@ -65,7 +67,8 @@ def _load(name: str, max_bytes: int, settings: Settings | None, trusted: bool) -
         if name == "-":
             text = _decode_limited(sys.stdin.buffer.read(max_bytes + 1), "-", max_bytes)
         elif name.startswith(("http://", "https://")):
-            text = fetch_article(name, max_bytes, settings, trusted=trusted)
+            text, exchanges = fetch_page(name, max_bytes, settings, trusted=trusted)
+            return Article(name, text, exchanges)
         else:
             text = read_path(Path(name), max_bytes)
     except ScanError as exc:
@@ -114,6 +117,17 @@ def fetch_article(
     stay on its origin; any other hop, and every hop of a URL a feed chose, must reach a
     public address. The whole fetch has the settings' deadline and ``max_bytes`` cap.
     """
+    return fetch_page(url, max_bytes, settings, trusted=trusted)[0]
+
+
+def fetch_page(
+    url: str,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    settings: Settings | None = None,
+    *,
+    trusted: bool = True,
+) -> tuple[str, tuple[Exchange, ...]]:
+    """:func:`fetch_article`, with the exchanges (every hop) that a WARC records."""
     base = settings or Settings()
     limited = replace(base, max_response_bytes=max_bytes)
     try:
@@ -126,7 +140,7 @@ def fetch_article(
         raise ScanError(f"{url}: HTTP {result.status}")
     if result.status in (301, 302, 303, 307, 308):
         raise ScanError(f"{url}: redirect without a usable Location")
-    return decode(result.body, url)
+    return decode(result.body, url), result.exchanges
 
 
 async def _fetch(url: str, settings: Settings, trusted: bool) -> FetchResult:

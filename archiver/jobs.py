@@ -37,6 +37,7 @@ from archiver.config import Settings, read_toml
 from archiver.errors import ConfigError, LockHeld
 from archiver.lock import FolderLock, lock_for
 from archiver.models import EmbedRef, Status
+from archiver.net.exchange import Exchange
 from archiver.safetext import json_safe, plain
 from archiver.sources import Sources, expand_sources
 from archiver.store import Store, ref_key
@@ -215,7 +216,9 @@ def run_job(
                 log("interrupted", run=stale, reason="its process died while it was running")
             run_id = store.start_run("run", {"inputs": len(inputs), "policy": asdict(job.policy)})
             try:
-                return _run(job, settings, store, run_id, scanned.refs, log, trusted_spki, now)
+                return _run(
+                    job, settings, store, run_id, scanned.refs, log, trusted_spki, now, scanned.exchanges
+                )
             except BaseException:
                 store.finish_run(run_id, "failed")
                 raise
@@ -230,6 +233,7 @@ def _run(
     log: EventLog,
     trusted_spki: tuple[str, ...],
     now: datetime,
+    article_exchanges: Sequence[Exchange] = (),
 ) -> JobResult:
     states = store.tweets_state()
     known = store.known_tweet_ids()
@@ -286,6 +290,7 @@ def _run(
                 run_number=run_id,
                 capture_if=capture_if,
                 depends_on=earlier,
+                article_exchanges=article_exchanges,
                 on_captured=lambda t: log(
                     "captured",
                     tweet=t.tweet_id,

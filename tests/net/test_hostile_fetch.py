@@ -127,3 +127,26 @@ def test_dns_failure_makes_the_tweet_unknown_and_the_check_goes_on(
     assert result.rows  # every reference got a verdict: the run went on
     reasons = [reason for row in result.rows for reason in row.verdict.reasons]
     assert any("cannot resolve" in reason for reason in reasons), reasons
+
+
+def test_article_fetches_are_recorded_hop_by_hop_in_the_checks_warc(site: Site, tmp_path: Path) -> None:
+    from warcio.archiveiterator import ArchiveIterator
+
+    from archiver.api import check
+
+    site.page("/plain.html", b"<html><body><p>No tweets here.</p></body></html>")
+    site.routes["/moved"] = lambda h: (
+        h.send_response(301),
+        h.send_header("Location", "/plain.html"),
+        h.send_header("Content-Length", "0"),
+        h.end_headers(),
+    )
+    result = check([site.url("/moved")], QUICK.with_changes(use_db=False), record=tmp_path / "c.warc.gz")
+    assert result.warc is not None
+    with result.warc.open("rb") as stream:
+        responses = [
+            (r.rec_headers.get_header("WARC-Target-URI"), r.http_headers.get_statuscode())
+            for r in ArchiveIterator(stream)
+            if r.rec_type == "response"
+        ]
+    assert responses == [(site.url("/moved"), "301"), (site.url("/plain.html"), "200")]
