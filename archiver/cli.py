@@ -346,6 +346,9 @@ def archive(
 @click.argument("inputs", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def export(output: Path, since: str | None, inputs: tuple[Path, ...]) -> int:
     """Package WARC files (default: archives/warc) into one WACZ for researchers."""
+    for item in inputs:
+        if not (item.is_dir() or item.is_file()):
+            raise click.BadParameter(f"{item}: not a regular file or folder", param_hint="INPUTS")
     written = api.export_wacz(output, inputs or (Path("archives/warc"),), since=since)
     click.echo(f"archiver: wrote {written}", err=True)
     return EXIT_OK

@@ -67,6 +67,8 @@ DEAD = frozenset(
     }
 )
 
+WEBHOOK_DEADLINE = 30.0  # seconds the change notification may take, whatever the server does
+
 
 class Decision(StrEnum):
     CAPTURE = "capture"
@@ -365,12 +367,18 @@ def _summary(
 
 
 def _notify(url: str, summary: Mapping[str, Any], log: EventLog) -> None:
-    """POST the summary to the user's webhook (their URL: not an X host, no allow-list)."""
+    """POST the summary to the user's webhook (their URL: not an X host, no allow-list),
+    within an overall deadline: a webhook that drips its answer cannot hold the run."""
+
+    async def post() -> httpx.Response:
+        async with asyncio.timeout(WEBHOOK_DEADLINE), httpx.AsyncClient(timeout=10) as client:
+            return await client.post(url, json={"embed_archiver": summary})
+
     try:
-        response = httpx.post(url, json={"embed_archiver": summary}, timeout=10)
+        response = asyncio.run(post())
         log("notified", url=url, status=response.status_code)
-    except httpx.HTTPError as exc:
-        log("notify_failed", url=url, error=str(exc))
+    except (httpx.HTTPError, TimeoutError) as exc:
+        log("notify_failed", url=url, error=str(exc) or type(exc).__name__)
 
 
 EXAMPLE_CONFIG = """\

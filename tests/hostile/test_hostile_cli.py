@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import subprocess
 import sys
@@ -181,3 +182,27 @@ def test_careless_operator_errors_are_one_line(world: World) -> None:
         done = run_here(world, *args, bound=30)
         assert done.returncode == 2, (args, done.stderr)
         assert len(done.stderr.strip().splitlines()) == 1, (args, done.stderr)
+
+
+def test_run_over_a_feed_that_links_canaries_fetches_only_what_is_allowed(world: World) -> None:
+    chromium_or_skip()
+    chosen = [f"{form}/item" for form in address_forms(world.canary.port)]
+    chosen.append(world.site.url("/to-canary"))  # on the feed's origin, but redirecting off it
+    items = [*chosen, world.site.url("/markup.html")]
+    entries = "".join(f"<item><title>x</title><link>{url}</link></item>" for url in items)
+    world.site.page(
+        "/feed.xml",
+        f"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>{entries}</channel></rss>".encode(),
+        "application/rss+xml",
+    )
+    config = world.tmp / "run.toml"
+    config.write_text(f'[sources]\nfeeds = ["{world.site.url("/feed.xml")}"]\n', encoding="utf-8")
+    out = world.tmp / "run-out"
+    done = run(
+        world, "--config", str(config), "run", "--simx", "seed", "--log", "json", "--out", str(out), bound=90
+    )
+    assert done.returncode == 0, done.stderr
+    events = [json.loads(line) for line in done.stderr.splitlines() if line.startswith("{")]
+    refused = [e for e in events if e["event"] == "input_error"]
+    assert len(refused) == len(chosen)
+    assert any(e["event"] == "captured" for e in events)  # the article on the feed's origin
