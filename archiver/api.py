@@ -99,27 +99,31 @@ def check(
     """
     settings = settings or Settings()
     with lock_for(settings, "check", writes_out=False):
-        scanned = scan(sources, settings)
-        warc = WarcFile(record, {"operation": "archiver check"}) if record else None
-        if warc is not None:  # the articles as they were fetched, hop by hop
-            for exchange in scanned.exchanges:
-                warc.write_exchange(exchange)
-        store = _open_store(settings)
-        run_id = store.start_run("check") if store else None
-        try:
-            rows = asyncio.run(_check(scanned.refs, settings, warc, store))
-            if store is not None:
-                for group in _by_tweet(rows):
-                    records = [CheckRecord(r.ref, r.tweet_id, r.verdict, r.checked_at) for r in group]
-                    store.record_tweet(run_id, records)
-                store.finish_run(run_id or 0)
-        except BaseException as exc:
-            _finish_failed(store, run_id, exc)
-            raise
-        finally:
-            sealed = warc.seal() if warc else None
-            if store is not None:
-                store.close()
+        return _locked_check(sources, settings, record)
+
+
+def _locked_check(sources: Iterable[str | Path], settings: Settings, record: Path | None) -> CheckResult:
+    scanned = scan(sources, settings)
+    warc = WarcFile(record, {"operation": "archiver check"}) if record else None
+    if warc is not None:  # the articles as they were fetched, hop by hop
+        for exchange in scanned.exchanges:
+            warc.write_exchange(exchange)
+    store = _open_store(settings)
+    run_id = store.start_run("check") if store else None
+    try:
+        rows = asyncio.run(_check(scanned.refs, settings, warc, store))
+        if store is not None:
+            for group in _by_tweet(rows):
+                records = [CheckRecord(r.ref, r.tweet_id, r.verdict, r.checked_at) for r in group]
+                store.record_tweet(run_id, records)
+            store.finish_run(run_id or 0)
+    except BaseException as exc:
+        _finish_failed(store, run_id, exc)
+        raise
+    finally:
+        sealed = warc.seal() if warc else None
+        if store is not None:
+            store.close()
     return CheckResult(tuple(rows), scanned.errors, sealed)
 
 
@@ -182,31 +186,41 @@ def archive(
     """
     settings = settings or Settings()
     with lock_for(settings, "archive", writes_out=True):
-        scanned = scan(sources, settings)
-        store = _open_store(settings)
-        run_id = store.start_run("archive") if store else None
-        try:
-            result = asyncio.run(
-                archive_refs(
-                    scanned.refs,
-                    settings,
-                    settings.out_dir,
-                    trusted_spki=trusted_spki,
-                    make_wacz=make_wacz,
-                    on_captured=on_captured,
-                    store=store,
-                    run_number=run_id,
-                    article_exchanges=scanned.exchanges,
-                )
+        return _locked_archive(sources, settings, trusted_spki, make_wacz, on_captured)
+
+
+def _locked_archive(
+    sources: Iterable[str | Path],
+    settings: Settings,
+    trusted_spki: tuple[str, ...],
+    make_wacz: bool,
+    on_captured: Callable[[ArchivedTweet], None] | None,
+) -> ArchiveRun:
+    scanned = scan(sources, settings)
+    store = _open_store(settings)
+    run_id = store.start_run("archive") if store else None
+    try:
+        result = asyncio.run(
+            archive_refs(
+                scanned.refs,
+                settings,
+                settings.out_dir,
+                trusted_spki=trusted_spki,
+                make_wacz=make_wacz,
+                on_captured=on_captured,
+                store=store,
+                run_number=run_id,
+                article_exchanges=scanned.exchanges,
             )
-            if store is not None:
-                store.finish_run(run_id or 0)
-        except BaseException as exc:
-            _finish_failed(store, run_id, exc)
-            raise
-        finally:
-            if store is not None:
-                store.close()
+        )
+        if store is not None:
+            store.finish_run(run_id or 0)
+    except BaseException as exc:
+        _finish_failed(store, run_id, exc)
+        raise
+    finally:
+        if store is not None:
+            store.close()
     return ArchiveRun(result, scanned.errors)
 
 
