@@ -7,9 +7,10 @@ printing is :mod:`archiver.report`'s job.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,12 +22,14 @@ from archiver.capture.wacz import pages_from_warcs, write_wacz
 from archiver.capture.warc import WarcFile, read_records
 from archiver.check import CheckedRef, check_refs
 from archiver.config import Settings
-from archiver.errors import ScanError
+from archiver.errors import ScanError, StoreError
 from archiver.html_report import render_report
 from archiver.inputs import Article, iter_articles
+from archiver.lock import lock_for
 from archiver.models import EmbedRef
 from archiver.net.exchange import Exchange
 from archiver.net.fetch import Fetcher
+from archiver.safetext import json_safe
 from archiver.scan import scan_document
 from archiver.store import CheckRecord, Store
 
@@ -49,21 +52,30 @@ class ScanResult:
     refs: tuple[EmbedRef, ...]
     errors: tuple[ScanError, ...]
     articles: tuple[str, ...]
+    exchanges: tuple[Exchange, ...] = ()  # what fetching article URLs took, hop by hop
 
 
-def scan(sources: Iterable[str | Path], settings: Settings | None = None) -> ScanResult:
-    """Scan files, folders, ``-`` (stdin) and article URLs for the tweets they cite."""
+def scan(
+    sources: Iterable[str | Path], settings: Settings | None = None, *, chosen: Collection[str] = ()
+) -> ScanResult:
+    """Scan files, folders, ``-`` (stdin) and article URLs for the tweets they cite.
+
+    ``chosen``: article URLs a feed picked (fetched without access to private addresses).
+    """
     settings = settings or Settings()
     refs: list[EmbedRef] = []
     errors: list[ScanError] = []
     articles: list[str] = []
-    for item in iter_articles(sources, max_bytes=settings.max_input_bytes):
+    exchanges: list[Exchange] = []
+    items = iter_articles(sources, max_bytes=settings.max_input_bytes, settings=settings, chosen=chosen)
+    for item in items:
         if isinstance(item, Article):
             articles.append(item.name)
+            exchanges.extend(item.exchanges)
             refs.extend(scan_document(item.text, item.name))
         else:
             errors.append(item)
-    return ScanResult(tuple(refs), tuple(errors), tuple(articles))
+    return ScanResult(tuple(refs), tuple(errors), tuple(articles), tuple(exchanges))
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +98,17 @@ def check(
     With ``record``, every probe's request and response is written to that WARC file.
     """
     settings = settings or Settings()
+    with lock_for(settings, "check", writes_out=False):
+        return _locked_check(sources, settings, record)
+
+
+def _locked_check(sources: Iterable[str | Path], settings: Settings, record: Path | None) -> CheckResult:
     scanned = scan(sources, settings)
     warc = WarcFile(record, {"operation": "archiver check"}) if record else None
-    store = Store(settings.db_path) if settings.use_db else None
+    if warc is not None:  # the articles as they were fetched, hop by hop
+        for exchange in scanned.exchanges:
+            warc.write_exchange(exchange)
+    store = _open_store(settings)
     run_id = store.start_run("check") if store else None
     try:
         rows = asyncio.run(_check(scanned.refs, settings, warc, store))
@@ -97,11 +117,32 @@ def check(
                 records = [CheckRecord(r.ref, r.tweet_id, r.verdict, r.checked_at) for r in group]
                 store.record_tweet(run_id, records)
             store.finish_run(run_id or 0)
+    except BaseException as exc:
+        _finish_failed(store, run_id, exc)
+        raise
     finally:
         sealed = warc.seal() if warc else None
         if store is not None:
             store.close()
     return CheckResult(tuple(rows), scanned.errors, sealed)
+
+
+def _finish_failed(store: Store | None, run_id: int | None, exc: BaseException) -> None:
+    """Leave no run ``running`` behind a failure (a damaged database may refuse even this)."""
+    if store is None or run_id is None:
+        return
+    with contextlib.suppress(StoreError):
+        store.finish_run(run_id, "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed")
+
+
+def _open_store(settings: Settings) -> Store | None:
+    """The state database, with the runs a dead process left ``running`` marked interrupted
+    (the caller holds the folder lock, so no live process owns them)."""
+    if not settings.use_db:
+        return None
+    store = Store(settings.db_path)
+    store.mark_interrupted()
+    return store
 
 
 def _by_tweet(rows: Iterable[CheckedRef]) -> list[list[CheckedRef]]:
@@ -144,8 +185,19 @@ def archive(
     CAs Chromium may trust (the simulator's), by the SHA-256 of their public key.
     """
     settings = settings or Settings()
+    with lock_for(settings, "archive", writes_out=True):
+        return _locked_archive(sources, settings, trusted_spki, make_wacz, on_captured)
+
+
+def _locked_archive(
+    sources: Iterable[str | Path],
+    settings: Settings,
+    trusted_spki: tuple[str, ...],
+    make_wacz: bool,
+    on_captured: Callable[[ArchivedTweet], None] | None,
+) -> ArchiveRun:
     scanned = scan(sources, settings)
-    store = Store(settings.db_path) if settings.use_db else None
+    store = _open_store(settings)
     run_id = store.start_run("archive") if store else None
     try:
         result = asyncio.run(
@@ -158,10 +210,14 @@ def archive(
                 on_captured=on_captured,
                 store=store,
                 run_number=run_id,
+                article_exchanges=scanned.exchanges,
             )
         )
         if store is not None:
             store.finish_run(run_id or 0)
+    except BaseException as exc:
+        _finish_failed(store, run_id, exc)
+        raise
     finally:
         if store is not None:
             store.close()
@@ -228,7 +284,7 @@ def write_report(
     try:
         if fmt == "json":
             document = {"generated_at": generated, "summary": summary, "references": rows}
-            stream.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+            stream.write(json_safe(json.dumps(document, ensure_ascii=False, indent=1)) + "\n")
         else:
             report.write_csv(rows, report.REPORT_COLUMNS, stream)
     finally:

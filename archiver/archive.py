@@ -14,12 +14,14 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from archiver import __version__
 from archiver.capture.browser import Browser, BrowserOptions
+from archiver.capture.fence import DeadProxy, fence_article
 from archiver.capture.page import PageCapture, capture_page
 from archiver.capture.wacz import write_wacz
 from archiver.capture.warc import WarcRoller, recover_open_files, warc_date
@@ -148,12 +150,14 @@ async def archive_refs(
     run_number: int | None = None,
     capture_if: Callable[[str, list[CheckedRef]], bool] | None = None,
     depends_on: Sequence[str] = (),
+    article_exchanges: Sequence[Exchange] = (),
 ) -> ArchiveResult:
     """Archive every tweet ``refs`` cite into ``out_dir`` (see the module docstring).
 
     ``capture_if(tweet_id, checked)`` decides, after the probes, whether a tweet is captured in
     the browser this time (nightly runs re-capture only what changed or is due); a tweet that
-    is not captured keeps its HTTP verdict.
+    is not captured keeps its HTTP verdict. ``article_exchanges`` (the article URLs as
+    they were fetched for scanning) are written first.
     """
     run_id = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
     page_id_for = _page_id_for(run_id)
@@ -170,16 +174,22 @@ async def archive_refs(
     article_hosts = (
         {urlsplit(r.article).hostname or "" for r in refs} - {""} if settings.with_article else set()
     )
+    articles = {r.article for r in refs if urlsplit(r.article).hostname} if settings.with_article else set()
+    dead_proxy = DeadProxy() if articles else None  # the article fence below the request layer
+    mapped = {host for host, _, _ in settings.resolve}
     options = BrowserOptions(
         executable=settings.chromium,
         host_map=settings.resolve,
         allowed_hosts=ALLOWED_HOSTS | article_hosts,
         trusted_spki=trusted_spki,
         ca_bundle=settings.ca_bundle,
+        extra_args=dead_proxy.launch_args(ALLOWED_HOSTS | mapped, articles) if dead_proxy else (),
     )
     tweets: list[ArchivedTweet] = []
     failed = False
     try:
+        for exchange in article_exchanges:
+            records.exchange(exchange)
         async with Fetcher(settings, records.exchange) as fetcher, Browser(options) as browser:
             previous_for = store.previous_facts if store is not None else None
             rows = await check_refs(refs, fetcher, page_id_for, previous_for)
@@ -230,6 +240,8 @@ async def archive_refs(
         # A failed write (a full disk) leaves the current file .open: the next run cuts it at
         # its last complete record and seals it. Everything sealed before stays as it is.
         warcs = tuple(roller.abandon() if failed else roller.close())
+        if dead_proxy is not None:
+            dead_proxy.close()
     if store is not None and records.new_static:
         store.index_sealed(records.new_static)
     wacz = None
@@ -260,6 +272,7 @@ async def _capture_other(
 ) -> PageCapture:
     """A status page or an article page, recorded like the embed (never fatal to the run)."""
     hosts = ALLOWED_HOSTS if tweet_page else (*ALLOWED_HOSTS, urlsplit(url).hostname or "")
+    named = {host for host, _, _ in settings.resolve}
     try:
         return await capture_page(
             browser,
@@ -268,6 +281,7 @@ async def _capture_other(
             timeout=settings.capture_timeout,
             page_id=page_id,
             wait_for_tweet=tweet_page,
+            prepare=None if tweet_page else partial(fence_article, article=url, named_hosts=named),
         )
     except CaptureError as exc:
         now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

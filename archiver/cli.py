@@ -27,6 +27,7 @@ from archiver.check import CHECK_COLUMNS
 from archiver.config import NOT_GIVEN, Settings, load_settings
 from archiver.errors import ArchiverError
 from archiver.models import Status
+from archiver.safetext import plain
 from archiver.scan.urls import classify
 from archiver.store import Store
 
@@ -78,7 +79,7 @@ def scan(
     ctx: click.Context, sources: tuple[str, ...], fmt: str, body_only: bool, max_bytes: int | None
 ) -> int:
     """Scan SOURCES (files, folders, - for stdin, article URLs) for tweet references."""
-    settings = _settings(ctx, max_input_bytes=NOT_GIVEN if max_bytes is None else max_bytes)
+    settings = _settings(ctx, max_input_bytes=_given(max_bytes))
     result = api.scan(sources, settings)
     refs = [r for r in result.refs if not body_only or r.location == "body"]
     out = sys.stdout
@@ -89,14 +90,20 @@ def scan(
     else:
         report.write_scan_table(refs, _console())
     for error in result.errors:
-        click.echo(f"archiver: {error}", err=True)
+        _error(error)
     return EXIT_PARTIAL if result.errors else EXIT_OK
 
 
 def _console() -> Console:
-    """Rich console; wide enough to read when stdout is a file or a pipe."""
-    console = Console()
-    return console if console.is_terminal else Console(width=140)
+    """Rich console; wide enough to read when stdout is a file or a pipe. No emoji codes and
+    no highlighting: what articles say is shown as it is (see :mod:`archiver.safetext`)."""
+    console = Console(emoji=False, highlight=False)
+    return console if console.is_terminal else Console(width=140, emoji=False, highlight=False)
+
+
+def _error(message: object) -> None:
+    """One line on stderr; the message often names an article or a server's words."""
+    click.echo(f"archiver: {plain(message)}", err=True)
 
 
 def _network_options(command: Any) -> Any:
@@ -136,6 +143,18 @@ def _network_options(command: Any) -> Any:
     return command
 
 
+def _not_special(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """A file to write or read must be a regular one: a FIFO would block the command for ever."""
+    if value is not None and value.exists() and not value.is_file():
+        raise click.BadParameter(f"{value}: not a regular file", ctx=ctx, param=param)
+    return value
+
+
+def _given(value: Any) -> Any:
+    """A number flag as given (0 and negatives too: Settings refuses them), else NOT_GIVEN."""
+    return NOT_GIVEN if value is None else value
+
+
 def _network_settings(
     ctx: click.Context,
     resolve: tuple[str, ...],
@@ -150,8 +169,8 @@ def _network_settings(
     given: dict[str, Any] = {
         "resolve": resolve if resolve else NOT_GIVEN,
         "ca_bundle": ca_bundle if ca_bundle else NOT_GIVEN,
-        "concurrency": concurrency if concurrency else NOT_GIVEN,
-        "per_host": per_host if per_host else NOT_GIVEN,
+        "concurrency": _given(concurrency),
+        "per_host": _given(per_host),
         "rate": rate if rate is not None else NOT_GIVEN,
         "db": db if db else NOT_GIVEN,
         "use_db": False if no_db else NOT_GIVEN,
@@ -202,6 +221,7 @@ def _statuses(value: str | None) -> frozenset[Status]:
 @click.option(
     "--record",
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=_not_special,
     help="Write every probe's request and response to this WARC file (.warc.gz).",
 )
 @click.option(
@@ -237,7 +257,7 @@ def check(
     else:
         report.write_check_table(rows, _console())
     for error in result.errors:
-        click.echo(f"archiver: {error}", err=True)
+        _error(error)
     if result.warc is not None:
         click.echo(f"archiver: probes recorded in {result.warc}", err=True)
     if fail_statuses & {Status(row["status"]) for row in rows}:
@@ -287,8 +307,8 @@ def archive(
         **network,
         out_dir=out_dir or NOT_GIVEN,
         chromium=chromium or NOT_GIVEN,
-        capture_concurrency=capture_concurrency or NOT_GIVEN,
-        capture_timeout=capture_timeout or NOT_GIVEN,
+        capture_concurrency=_given(capture_concurrency),
+        capture_timeout=_given(capture_timeout),
         with_status_page=with_status_page or NOT_GIVEN,
         with_article=with_article or NOT_GIVEN,
     )
@@ -307,7 +327,7 @@ def archive(
         report.write_check_table(rows, console)
         report.write_archive_summary(run.result, console)
     for error in run.errors:
-        click.echo(f"archiver: {error}", err=True)
+        _error(error)
     if fail_statuses & {Status(row["status"]) for row in rows}:
         return EXIT_FAIL_ON
     return EXIT_PARTIAL if run.errors else EXIT_OK
@@ -318,6 +338,7 @@ def archive(
     "--wacz",
     "output",
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=_not_special,
     required=True,
     help="The WACZ file to write.",
 )
@@ -325,6 +346,9 @@ def archive(
 @click.argument("inputs", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def export(output: Path, since: str | None, inputs: tuple[Path, ...]) -> int:
     """Package WARC files (default: archives/warc) into one WACZ for researchers."""
+    for item in inputs:
+        if not (item.is_dir() or item.is_file()):
+            raise click.BadParameter(f"{item}: not a regular file or folder", param_hint="INPUTS")
     written = api.export_wacz(output, inputs or (Path("archives/warc"),), since=since)
     click.echo(f"archiver: wrote {written}", err=True)
     return EXIT_OK
@@ -375,7 +399,7 @@ def status(ctx: click.Context, /, article: str, fmt: str, db: Path | None, out_d
     with _store(ctx, db, out_dir) as store:
         rows = [report.flat_check(r) for r in store.article_status(article)]
     if not rows:
-        click.echo(f"archiver: no checks recorded for {article}", err=True)
+        _error(f"no checks recorded for {article}")
         return EXIT_PARTIAL
     if fmt == "jsonl":
         report.write_jsonl(rows, sys.stdout)
@@ -392,6 +416,7 @@ def status(ctx: click.Context, /, article: str, fmt: str, db: Path | None, out_d
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=_not_special,
     help="Default: stdout (html: archives/reports/).",
 )
 @click.option("--since", help="Only checks at or after this date or time (ISO 8601).")
@@ -466,8 +491,8 @@ def run(
         **network,
         out_dir=out_dir or NOT_GIVEN,
         chromium=chromium or NOT_GIVEN,
-        capture_concurrency=capture_concurrency or NOT_GIVEN,
-        capture_timeout=capture_timeout or NOT_GIVEN,
+        capture_concurrency=_given(capture_concurrency),
+        capture_timeout=_given(capture_timeout),
     )
     log = EventLog(json_lines={"auto": None, "json": True, "text": False}[log_format])
     with _maybe_simx(simx, simx_phase, settings, with_spki=True) as (run_settings, spki):
@@ -537,10 +562,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo("archiver: aborted", err=True)
         return EXIT_PARTIAL
     except ArchiverError as exc:
-        click.echo(f"archiver: {exc}", err=True)
+        _error(exc)
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # a folder that cannot be written (/proc, read-only, full disk)
+        where = f"{exc.filename}: " if exc.filename else ""
+        _error(f"{where}{exc.strerror or exc}")
+        return EXIT_USAGE
     return result if isinstance(result, int) else EXIT_OK
 
 

@@ -7,7 +7,9 @@ setting off (``0``, an empty list).
 
 from __future__ import annotations
 
+import math
 import os
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -22,8 +24,10 @@ __all__ = [
     "DEFAULT_OUT_DIR",
     "NOT_GIVEN",
     "Settings",
+    "check_ranges",
     "load_settings",
     "parse_resolve",
+    "read_toml",
 ]
 
 
@@ -42,6 +46,7 @@ DEFAULT_CHROMIUM = "/usr/bin/chromium"
 DEFAULT_CONCURRENCY = 16
 DEFAULT_PER_HOST = 8
 DEFAULT_TIMEOUT = 20.0
+DEFAULT_FETCH_DEADLINE = 120.0
 DEFAULT_RETRIES = 3
 DEFAULT_BACKOFF = 0.5
 DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024
@@ -64,7 +69,8 @@ class Settings:
     concurrency: int = DEFAULT_CONCURRENCY
     per_host: int = DEFAULT_PER_HOST
     rate: float = 0.0  # requests per second per host; 0: no limit
-    timeout: float = DEFAULT_TIMEOUT
+    timeout: float = DEFAULT_TIMEOUT  # seconds one HTTP attempt may take, first byte to last
+    fetch_deadline: float = DEFAULT_FETCH_DEADLINE  # seconds one fetch may take: hops, retries
     retries: int = DEFAULT_RETRIES
     backoff: float = DEFAULT_BACKOFF  # seconds before the first retry; doubles each time
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
@@ -80,6 +86,9 @@ class Settings:
     db: Path | None = None  # the state database; None: archiver.db in out_dir
     use_db: bool = True  # remember checks across runs
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        check_ranges(self)
 
     @property
     def db_path(self) -> Path:
@@ -106,6 +115,35 @@ def parse_resolve(entry: str) -> tuple[str, str, int]:
 
 _FIELD_TYPES = {f.name: f.type for f in fields(Settings)}
 
+# (setting, lowest allowed value, whether the lowest itself is allowed): checked whenever
+# Settings are built, whichever layer (file, environment, flag) gave the value.
+_RANGES: Final = (
+    ("max_input_bytes", 1, True),
+    ("concurrency", 1, True),
+    ("per_host", 1, True),
+    ("rate", 0.0, True),
+    ("timeout", 0.0, False),
+    ("fetch_deadline", 0.0, False),
+    ("retries", 0, True),
+    ("backoff", 0.0, True),
+    ("max_response_bytes", 1, True),
+    ("capture_concurrency", 1, True),
+    ("capture_timeout", 0.0, False),
+    ("warc_rollover", 1, True),
+)
+
+
+def check_ranges(settings: Settings) -> None:
+    """Refuse values no run can use (negative sizes, zero concurrency, ports over 65535)."""
+    for name, low, inclusive in _RANGES:
+        value = getattr(settings, name)
+        if value != value or value < low or (value == low and not inclusive):  # NaN too
+            bound = f"at least {low}" if inclusive else f"more than {low}"
+            raise ConfigError(f"setting {name}: {value!r} is out of range (must be {bound})")
+    for host, _, port in settings.resolve:
+        if not 1 <= port <= 65535:
+            raise ConfigError(f"--resolve {host}: port {port} is out of range (1-65535)")
+
 
 def _coerce(values: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
@@ -127,11 +165,28 @@ def _coerce(values: Mapping[str, Any]) -> dict[str, Any]:
                 out[name] = int(value)
             elif kind == "float":
                 out[name] = float(value)
+                if math.isnan(out[name]):
+                    raise ValueError(name)
             else:
                 out[name] = value
         except (TypeError, ValueError):
             raise ConfigError(f"setting {name}: {value!r} is not a valid {kind}") from None
     return out
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file as a table, or a one-line :class:`ConfigError` (missing, not a regular file,
+    not UTF-8, not TOML). A FIFO is refused before it is opened: reading one blocks."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise ConfigError(f"{path}: not a regular file")
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
 
 
 def load_settings(
@@ -142,10 +197,7 @@ def load_settings(
     """Defaults < ``config_file`` (TOML, section ``[archiver]`` or top level) < env < flags."""
     settings = Settings()
     if config_file is not None:
-        try:
-            data = tomllib.loads(config_file.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"{config_file}: {exc}") from exc
+        data = read_toml(config_file)
         table = data.get("archiver", data)
         known = {k.replace("-", "_"): v for k, v in table.items() if not isinstance(v, dict)}
         settings = settings.with_changes(**known)

@@ -13,7 +13,8 @@
     │   └── LoginWall
     ├── CaptureError         the browser could not capture a page
     ├── ArchiveError         a WARC/WACZ could not be written or read
-    └── StoreError           the state database failed
+    ├── StoreError           the state database failed
+    └── LockHeld             another process is writing into the same output folder
 
 Errors from httpx, Playwright and sqlite3 are translated at the boundary (``raise … from exc``)
 and name the URL, file or tweet they concern, so a one-line message is enough for a user.
@@ -30,6 +31,7 @@ __all__ = [
     "FetchTimeout",
     "HostNotAllowed",
     "InputTooLarge",
+    "LockHeld",
     "LoginWall",
     "RateLimited",
     "ResponseTooLarge",
@@ -99,3 +101,7 @@ class ArchiveError(ArchiverError):
 
 class StoreError(ArchiverError):
     pass
+
+
+class LockHeld(ArchiverError):
+    """Another process holds the output folder (``archiver.lock``)."""

@@ -12,6 +12,8 @@ import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from archiver.safetext import without_controls
+
 __all__ = ["render_report"]
 
 _COLOURS = {
@@ -49,7 +51,8 @@ table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #d0d7de;pad
 
 
 def _e(value: Any) -> str:
-    return html.escape("" if value is None else str(value))
+    """Outside text as HTML text: escaped, without control characters or bidi overrides."""
+    return html.escape(without_controls("" if value is None else str(value)))
 
 
 def _badge(status: str) -> str:

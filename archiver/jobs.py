@@ -18,11 +18,8 @@ Only one run holds an output folder at a time (an ``flock``: a dead run holds no
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import json
-import os
 import sys
-import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -36,9 +33,12 @@ from archiver.api import scan
 from archiver.archive import ArchiveResult, archive_refs
 from archiver.check import CheckedRef, link_to_resolve
 from archiver.compare import changed_since_last_capture
-from archiver.config import Settings
-from archiver.errors import ArchiverError, ConfigError
+from archiver.config import Settings, read_toml
+from archiver.errors import ConfigError, LockHeld
+from archiver.lock import FolderLock, lock_for
 from archiver.models import EmbedRef, Status
+from archiver.net.exchange import Exchange
+from archiver.safetext import json_safe, plain
 from archiver.sources import Sources, expand_sources
 from archiver.store import Store, ref_key
 
@@ -66,11 +66,8 @@ DEAD = frozenset(
         Status.UNAVAILABLE,
     }
 )
-LOCK_NAME = "archiver.lock"
 
-
-class LockHeld(ArchiverError):
-    """Another run holds the output folder."""
+WEBHOOK_DEADLINE = 30.0  # seconds the change notification may take, whatever the server does
 
 
 class Decision(StrEnum):
@@ -108,10 +105,7 @@ def load_job(path: Path | None) -> JobConfig:
     """The run's sources, schedule and notification from the TOML file (see ``archiver init``)."""
     if path is None:
         return JobConfig()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
+    data = read_toml(path)
     sources = data.get("sources", {})
     schedule = data.get("schedule", {})
     try:
@@ -166,37 +160,7 @@ def _ago(delta: timedelta) -> str:
     return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
 
 
-class RunLock:
-    """An exclusive ``flock`` on ``out_dir/archiver.lock``; the kernel drops it if the run dies."""
-
-    def __init__(self, out_dir: Path) -> None:
-        self.path = out_dir / LOCK_NAME
-        self._handle: TextIO | None = None
-
-    def __enter__(self) -> RunLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = self.path.open("a+", encoding="utf-8")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another run"
-            handle.close()
-            raise LockHeld(
-                f"{self.path.parent}: a run is already in progress ({holder}); not starting"
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()} since {datetime.now(UTC).isoformat(timespec='seconds')}\n")
-        handle.flush()
-        self._handle = handle
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._handle is not None:
-            fcntl.flock(self._handle, fcntl.LOCK_UN)
-            self._handle.close()
-            self._handle = None
+RunLock = FolderLock  # the name nightly runs knew it by
 
 
 class EventLog:
@@ -215,9 +179,9 @@ class EventLog:
         entry |= fields
         self.events.append(entry)
         if self.json_lines:
-            self.stream.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
-        else:
-            detail = " ".join(f"{k}={v}" for k, v in fields.items())
+            self.stream.write(json_safe(json.dumps(entry, ensure_ascii=False, default=str)) + "\n")
+        else:  # articles and servers name things here: shown as data, never as controls
+            detail = " ".join(f"{k}={plain(v)}" for k, v in fields.items())
             self.stream.write(f"archiver: {event} {detail}\n")
         self.stream.flush()
 
@@ -241,17 +205,22 @@ def run_job(
 ) -> JobResult:
     """One nightly run (see the module docstring). Raises :class:`LockHeld` at once if busy."""
     now = now or datetime.now(UTC)
-    with RunLock(settings.out_dir):
-        inputs, source_errors = expand_sources(job.sources, job.base)
-        for error in source_errors:
+    with lock_for(settings, "run", writes_out=True):
+        expanded = expand_sources(job.sources, job.base, settings)
+        inputs = expanded.inputs
+        for error in expanded.errors:
             log("source_error", error=error)
-        scanned = scan(inputs, settings)
+        scanned = scan(inputs, settings, chosen=expanded.chosen)
         for scan_error in scanned.errors:
             log("input_error", error=str(scan_error))
         with Store(settings.db_path) as store:
+            for stale in store.mark_interrupted():
+                log("interrupted", run=stale, reason="its process died while it was running")
             run_id = store.start_run("run", {"inputs": len(inputs), "policy": asdict(job.policy)})
             try:
-                return _run(job, settings, store, run_id, scanned.refs, log, trusted_spki, now)
+                return _run(
+                    job, settings, store, run_id, scanned.refs, log, trusted_spki, now, scanned.exchanges
+                )
             except BaseException:
                 store.finish_run(run_id, "failed")
                 raise
@@ -266,6 +235,7 @@ def _run(
     log: EventLog,
     trusted_spki: tuple[str, ...],
     now: datetime,
+    article_exchanges: Sequence[Exchange] = (),
 ) -> JobResult:
     states = store.tweets_state()
     known = store.known_tweet_ids()
@@ -322,6 +292,7 @@ def _run(
                 run_number=run_id,
                 capture_if=capture_if,
                 depends_on=earlier,
+                article_exchanges=article_exchanges,
                 on_captured=lambda t: log(
                     "captured",
                     tweet=t.tweet_id,
@@ -396,12 +367,18 @@ def _summary(
 
 
 def _notify(url: str, summary: Mapping[str, Any], log: EventLog) -> None:
-    """POST the summary to the user's webhook (their URL: not an X host, no allow-list)."""
+    """POST the summary to the user's webhook (their URL: not an X host, no allow-list),
+    within an overall deadline: a webhook that drips its answer cannot hold the run."""
+
+    async def post() -> httpx.Response:
+        async with asyncio.timeout(WEBHOOK_DEADLINE), httpx.AsyncClient(timeout=10) as client:
+            return await client.post(url, json={"embed_archiver": summary})
+
     try:
-        response = httpx.post(url, json={"embed_archiver": summary}, timeout=10)
+        response = asyncio.run(post())
         log("notified", url=url, status=response.status_code)
-    except httpx.HTTPError as exc:
-        log("notify_failed", url=url, error=str(exc))
+    except (httpx.HTTPError, TimeoutError) as exc:
+        log("notify_failed", url=url, error=str(exc) or type(exc).__name__)
 
 
 EXAMPLE_CONFIG = """\
@@ -413,7 +390,8 @@ out_dir = "archives"            # WARC, WACZ, reports and archiver.db go here
 # concurrency = 16              # HTTP requests in flight at once
 # per_host = 8                  # ... per host
 # rate = 0                      # requests per second per host (0: no limit); Retry-After is honoured
-# timeout = 20                  # seconds per HTTP request
+# timeout = 20                  # seconds per HTTP attempt, first byte to last
+# fetch_deadline = 120          # seconds per fetch, all redirects and retries included
 # capture_concurrency = 2       # browser captures at once
 # capture_timeout = 30          # seconds one capture may take
 # max_input_bytes = 20971520    # articles larger than this are refused

@@ -15,12 +15,15 @@ from typing import Any, TextIO
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from archiver.models import EmbedRef
+from archiver.safetext import cell, json_safe, markup, plain, without_controls
 
 __all__ = [
     "REPORT_COLUMNS",
     "SCAN_COLUMNS",
+    "csv_cell",
     "flat_check",
     "summarise",
     "write_csv",
@@ -60,15 +63,35 @@ _EXCERPT = 60
 
 def write_jsonl(rows: Iterable[Mapping[str, Any]], out: TextIO) -> None:
     for row in rows:
-        out.write(json.dumps(row, ensure_ascii=False, sort_keys=False) + "\n")
+        out.write(json_safe(json.dumps(row, ensure_ascii=False, sort_keys=False)) + "\n")
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell a spreadsheet shows as text, never as a formula (OWASP's CSV-injection advice).
+
+    A cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading
+    ``'``; a lone ``-`` (the article read from stdin) is no formula and stays. List fields are
+    joined with spaces first; escape sequences, BEL, C1 controls and bidi overrides are
+    dropped (someone will ``cat`` the file); numbers and empty cells stay as they are.
+    """
+    if isinstance(value, list | tuple):
+        value = " ".join(str(v) for v in value)
+    if isinstance(value, str):
+        value = without_controls(value)
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS) and value != "-":  # "-": stdin
+        return "'" + value
+    return value
 
 
 def write_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], out: TextIO) -> None:
-    """One row per reference; list fields are joined with spaces."""
+    """One row per reference; every text cell through :func:`csv_cell`."""
     writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: " ".join(v) if isinstance(v, list | tuple) else v for k, v in row.items()})
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
 
 
 def excerpt(text: str | None, width: int = _EXCERPT) -> str:
@@ -91,7 +114,7 @@ def write_scan_table(refs: Sequence[EmbedRef], console: Console) -> None:
     for ref in refs:
         by_article.setdefault(ref.article, []).append(ref)
     for article, group in by_article.items():
-        table = Table(title=f"{short_name(article)}: {len(group)} tweet reference(s)")
+        table = Table(title=f"{markup(short_name(article))}: {len(group)} tweet reference(s)")
         table.add_column("tweet", no_wrap=True, min_width=19)
         table.add_column("author", no_wrap=True, overflow="ellipsis", min_width=8, max_width=18)
         table.add_column("date", no_wrap=True, min_width=10)
@@ -101,11 +124,11 @@ def write_scan_table(refs: Sequence[EmbedRef], console: Console) -> None:
             where = "" if ref.location == "body" else f" ({ref.location})"
             warn = " ⚠" if "date_mismatch" in ref.warnings else ""
             table.add_row(
-                ref.tweet_id or (ref.url or "—").split("://")[-1],
-                f"@{ref.handle}" if ref.handle else "",
-                (ref.date or "") + warn,
-                f"{ref.kind}{where}",
-                excerpt(ref.quoted_text, 200),
+                cell(ref.tweet_id or (ref.url or "—").split("://")[-1]),
+                cell(f"@{ref.handle}" if ref.handle else ""),
+                cell((ref.date or "") + warn),
+                cell(f"{ref.kind}{where}"),
+                cell(excerpt(ref.quoted_text, 200)),
             )
         console.print(table)
     if not refs:
@@ -139,15 +162,15 @@ def write_check_table(rows: Sequence[Mapping[str, Any]], console: Console) -> No
         status = str(row["status"])
         counts[status] = counts.get(status, 0) + 1
         table.add_row(
-            short_name(str(row["article"])),
-            row["tweet_id"] or (row["url"] or "—").split("://")[-1],
-            f"@{row['handle']}" if row.get("handle") else "",
-            row.get("date") or "",
-            f"[{_STATUS_STYLE.get(status, '')}]{status}[/]",
-            (row.get("reasons") or [""])[0],
+            cell(short_name(str(row["article"]))),
+            cell(row["tweet_id"] or (row["url"] or "—").split("://")[-1]),
+            cell(f"@{row['handle']}" if row.get("handle") else ""),
+            cell(row.get("date") or ""),
+            cell(status, _STATUS_STYLE.get(status, "")),
+            cell((row.get("reasons") or [""])[0]),
         )
     console.print(table)
-    console.print("  ".join(f"{status}: {n}" for status, n in sorted(counts.items())))
+    console.print(markup("  ".join(f"{status}: {n}" for status, n in sorted(counts.items()))))
 
 
 class _Progress:
@@ -161,9 +184,11 @@ class _Progress:
 
     def __call__(self, tweet: Any) -> None:
         self.done += 1
-        line = f"captured {tweet.tweet_id}: {tweet.verdict.status} ({tweet.rendered}, {tweet.seconds:.1f} s)"
+        line = plain(
+            f"captured {tweet.tweet_id}: {tweet.verdict.status} ({tweet.rendered}, {tweet.seconds:.1f} s)"
+        )
         if self._progress is not None and self._task is not None:
-            self._progress.update(self._task, advance=1, description=line)
+            self._progress.update(self._task, advance=1, description=markup(line))
         else:
             print(f"archiver: {line}", file=sys.stderr, flush=True)
 
@@ -183,15 +208,15 @@ def capture_progress(console: Console) -> Iterator[_Progress]:
 def write_archive_summary(result: Any, console: Console) -> None:
     """Where the archive went and how to open it."""
     for warc in result.warcs:
-        console.print(f"WARC  {warc}")
+        console.print(f"WARC  {markup(warc)}")
     if result.wacz is not None:
-        console.print(f"WACZ  {result.wacz}")
+        console.print(f"WACZ  {markup(result.wacz)}")
         console.print(
             "Open the WACZ in ReplayWeb.page (https://replayweb.page, load the file), or in pywb: "
             "wb-manager init c && wb-manager add c --unpack-wacz FILE.wacz && wayback"
         )
     for path, what in result.recovered:
-        console.print(f"recovered {path}: {what}")
+        console.print(f"recovered {markup(path)}: {markup(what)}")
 
 
 def flat_check(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -238,11 +263,13 @@ def write_history(
     tweet_id: str, summary: Mapping[str, Any] | None, entries: Sequence[Mapping[str, Any]], console: Console
 ) -> None:
     if summary is None:
-        console.print(f"tweet {tweet_id}: never checked")
+        console.print(f"tweet {markup(tweet_id)}: never checked")
         return
     console.print(
-        f"tweet {tweet_id}: first seen {summary['first_seen']}, last checked {summary['last_checked']} "
-        f"({summary['last_status']}), last seen live {summary['last_live_at'] or 'never'}"
+        markup(
+            f"tweet {tweet_id}: first seen {summary['first_seen']}, last checked {summary['last_checked']} "
+            f"({summary['last_status']}), last seen live {summary['last_live_at'] or 'never'}"
+        )
     )
     table = Table()
     for column in ("run", "checked at", "status", "changes", "reason"):
@@ -253,10 +280,10 @@ def write_history(
         marker = "" if status == last else " ←"
         last = status
         table.add_row(
-            str(entry["run_id"]),
-            str(entry["checked_at"]),
-            f"[{_STATUS_STYLE.get(status, '')}]{status}[/]{marker}",
-            ", ".join(entry.get("changes") or []),
-            excerpt((entry.get("reasons") or [""])[0], 70),
+            cell(entry["run_id"]),
+            cell(entry["checked_at"]),
+            Text.assemble(cell(status, _STATUS_STYLE.get(status, "")), marker),
+            cell(", ".join(entry.get("changes") or [])),
+            cell(excerpt((entry.get("reasons") or [""])[0], 70)),
         )
     console.print(table)

@@ -131,14 +131,32 @@ class Store:
         try:
             if isinstance(path, Path):
                 path.parent.mkdir(parents=True, exist_ok=True)
+                if path.exists() and not path.is_file():
+                    raise StoreError(f"{path}: not a regular file; not a state database")
+        except OSError as exc:
+            raise StoreError(
+                f"{Path(path).parent}: cannot create the folder ({exc.strerror or exc})"
+            ) from exc
+        try:
             self._db = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: cannot open the state database ({exc})") from exc
+        try:
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.execute("PRAGMA synchronous=NORMAL")
+            self._check_integrity()
             self._migrate()
         except sqlite3.Error as exc:
-            raise StoreError(f"{path}: cannot open the state database ({exc})") from exc
+            self._db.close()
+            raise StoreError(
+                f"{path}: cannot open the state database ({exc}); restore it from a backup, "
+                "or move it away to start afresh"
+            ) from exc
+        except StoreError:
+            self._db.close()
+            raise
 
     def close(self) -> None:
         self._db.close()
@@ -162,8 +180,22 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: {exc}") from exc
 
+    def _check_integrity(self) -> None:
+        """Refuse a damaged file at once (a report from half a database would look complete)."""
+        problem = str(self._db.execute("PRAGMA quick_check(1)").fetchone()[0])
+        if problem != "ok":
+            raise StoreError(
+                f"{self.path}: the state database is damaged ({problem}); restore it from a backup, "
+                "or move it away to start afresh"
+            )
+
     def _migrate(self) -> None:
         version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path}: made by a newer embed-archiver (schema {version}; this one knows "
+                f"up to {len(MIGRATIONS)}); upgrade embed-archiver to use it"
+            )
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             with self._transaction() as db:
                 for statement in filter(str.strip, script.split(";")):
@@ -182,6 +214,21 @@ class Store:
                 (command, _now(), json.dumps(dict(settings or {}), default=str)),
             )
             return int(cursor.lastrowid or 0)
+
+    def mark_interrupted(self) -> list[int]:
+        """Mark runs still ``running`` as ``interrupted`` and return their ids.
+
+        Only call this holding the folder lock (:mod:`archiver.lock`): then no live process
+        owns them, so their process died (``kill -9``, a power cut) before it could finish.
+        """
+        with self._transaction() as db:
+            stale = [int(r[0]) for r in db.execute("SELECT id FROM runs WHERE status = 'running'")]
+            db.execute(
+                "UPDATE runs SET status = 'interrupted', finished_at = COALESCE(finished_at, ?) "
+                "WHERE status = 'running'",
+                (_now(),),
+            )
+        return stale
 
     def finish_run(self, run_id: int, status: str = "done") -> None:
         with self._transaction() as db:
@@ -271,24 +318,35 @@ class Store:
             ),
         )
 
+    # -- reads: a damaged database is a one-line StoreError, never a traceback or a blank report
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        try:
+            return self._db.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot read the state database ({exc})") from exc
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        rows = self._rows(sql, params)
+        return rows[0] if rows else None
+
     # -- questions --------------------------------------------------------------------------------
     def previous_facts(self, tweet_id: str) -> dict[str, Any] | None:
         """The normalised facts of the last check that found the tweet (for change detection)."""
-        row = self._db.execute("SELECT facts FROM tweets WHERE tweet_id = ?", (tweet_id,)).fetchone()
+        row = self._one("SELECT facts FROM tweets WHERE tweet_id = ?", (tweet_id,))
         return json.loads(row[0]) if row and row[0] else None
 
     def tweet(self, tweet_id: str) -> dict[str, Any] | None:
-        row = self._db.execute("SELECT * FROM tweets WHERE tweet_id = ?", (tweet_id,)).fetchone()
+        row = self._one("SELECT * FROM tweets WHERE tweet_id = ?", (tweet_id,))
         return dict(row) if row else None
 
     def tweet_history(self, tweet_id: str) -> list[dict[str, Any]]:
         """Every check of a tweet, oldest first, one row per run (the references agree on it)."""
-        rows = self._db.execute(
+        rows = self._rows(
             """SELECT c.run_id, MIN(c.checked_at) AS checked_at, c.status, c.reasons, c.changes, c.diff,
                       c.fingerprint, c.warc_file, c.page_id
                FROM checks c WHERE c.tweet_id = ? GROUP BY c.run_id, c.status ORDER BY MIN(c.id)""",
             (tweet_id,),
-        ).fetchall()
+        )
         return [_row(r) for r in rows]
 
     def status_changes(self, tweet_id: str) -> list[dict[str, Any]]:
@@ -302,12 +360,12 @@ class Store:
 
     def article_status(self, article: str) -> list[dict[str, Any]]:
         """An article's references with their latest verdicts."""
-        rows = self._db.execute(
+        rows = self._rows(
             """SELECT r.data, c.* FROM refs r JOIN articles a ON a.id = r.article_id
                JOIN checks c ON c.id = (SELECT id FROM checks WHERE ref_id = r.id ORDER BY id DESC LIMIT 1)
                WHERE a.name = ? ORDER BY r.id""",
             (article,),
-        ).fetchall()
+        )
         return [_row(r) for r in rows]
 
     def latest_checks(
@@ -324,7 +382,7 @@ class Store:
         if article is not None:
             where.append("a.name = ?")
             params.append(article)
-        rows = self._db.execute(
+        rows = self._rows(
             f"""SELECT a.name AS article, r.data, r.id AS ref_id, c.*,
                        (SELECT p.status FROM checks p WHERE p.ref_id = c.ref_id AND p.id < c.id
                         ORDER BY p.id DESC LIMIT 1) AS previous_status
@@ -334,7 +392,7 @@ class Store:
                                GROUP BY c.ref_id)
                 ORDER BY a.name, r.id""",
             params,
-        ).fetchall()
+        )
         return [_row(r) for r in rows]
 
     def changed_since(self, since: str) -> list[dict[str, Any]]:
@@ -348,9 +406,9 @@ class Store:
 
     def sealed_copy(self, url: str, digest: str) -> dict[str, Any] | None:
         """An earlier, sealed record of the same bytes at the same URL (for a revisit record)."""
-        row = self._db.execute(
+        row = self._one(
             "SELECT warc_file, record_id, date FROM digests WHERE url = ? AND digest = ?", (url, digest)
-        ).fetchone()
+        )
         return dict(row) if row else None
 
     def index_sealed(self, entries: Sequence[tuple[str, str, str, str, str]]) -> None:
@@ -360,27 +418,27 @@ class Store:
 
     def tweets_state(self) -> dict[str, dict[str, Any]]:
         """Every known tweet's last state, for deciding what is due."""
-        rows = self._db.execute("SELECT * FROM tweets").fetchall()
+        rows = self._rows("SELECT * FROM tweets")
         return {row["tweet_id"]: dict(row) for row in rows}
 
     def known_tweet_ids(self) -> dict[tuple[str, str], str]:
         """(article, reference key) → the tweet id a past run resolved it to."""
-        rows = self._db.execute(
+        rows = self._rows(
             "SELECT a.name, r.ref_key, r.tweet_id FROM refs r JOIN articles a ON a.id = r.article_id "
             "WHERE r.tweet_id IS NOT NULL"
-        ).fetchall()
+        )
         return {(row[0], row[1]): row[2] for row in rows}
 
     def capture_of(self, page_id: str) -> dict[str, Any] | None:
         """Where a capture's records are (WARC file, screenshot and metadata record ids)."""
-        row = self._db.execute(
+        row = self._one(
             "SELECT warc_file, screenshot_record, metadata_record FROM checks WHERE page_id = ? LIMIT 1",
             (page_id,),
-        ).fetchone()
+        )
         return dict(row) if row else None
 
     def last_run(self) -> dict[str, Any] | None:
-        row = self._db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+        row = self._one("SELECT * FROM runs ORDER BY id DESC LIMIT 1")
         return dict(row) if row else None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,12 @@ def _is_local(host: object) -> bool:
     if host in _LOCAL_NAMES:
         return True
     text = str(host)
-    return text.startswith("127.") or text == "::1"
+    if text.startswith("127.") or text == "::1":
+        return True
+    try:  # the numeric forms a resolver reads as loopback too (2130706433, 0x7f.0.0.1, 127.1)
+        return socket.inet_aton(text)[0] == 127
+    except (OSError, ValueError):
+        return False
 
 
 @pytest.fixture(autouse=True)

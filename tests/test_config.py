@@ -30,3 +30,48 @@ def test_resolve_forms_and_bad_settings() -> None:
     with pytest.raises(ConfigError, match="concurrency"):
         load_settings(None, {"ARCHIVER_CONCURRENCY": "many"})
     assert Settings().db_path == Path("archives/archiver.db")
+
+
+# -- issue 10: every setting's range is checked when Settings are built -----------------------
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"concurrency": -1},
+        {"concurrency": 0},
+        {"per_host": 0},
+        {"rate": -0.5},
+        {"timeout": -1},
+        {"timeout": 0},
+        {"fetch_deadline": 0},
+        {"retries": -1},
+        {"backoff": -1},
+        {"max_response_bytes": -10},
+        {"max_input_bytes": -1},
+        {"capture_concurrency": 0},
+        {"capture_timeout": -5},
+        {"timeout": "nan"},
+        {"resolve": "x.com=127.0.0.1:70000"},
+        {"resolve": "x.com=127.0.0.1:0"},
+    ],
+    ids=lambda c: f"{next(iter(c))}={next(iter(c.values()))}",
+)
+def test_out_of_range_settings_are_refused_whichever_layer_gave_them(changes: dict[str, object]) -> None:
+    with pytest.raises(ConfigError, match=r"out of range|not a valid"):
+        Settings().with_changes(**changes)
+    name, value = next(iter(changes.items()))
+    with pytest.raises(ConfigError):
+        load_settings(None, {f"ARCHIVER_{name.upper()}": str(value)})
+
+
+def test_zero_rate_and_zero_retries_stay_allowed() -> None:
+    settings = Settings().with_changes(rate=0, retries=0)
+    assert settings.rate == 0 and settings.retries == 0
+
+
+def test_a_config_file_that_is_not_utf8_is_a_one_line_error(tmp_path: Path) -> None:
+    config = tmp_path / "archiver.toml"
+    config.write_bytes(b"[archiver]\nwarc_prefix = 'caf\xe9'\n")
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load_settings(config, {})

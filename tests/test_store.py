@@ -82,3 +82,58 @@ def test_unreadable_database_is_a_clear_error(tmp_path: Path) -> None:
     path.write_bytes(b"not a database at all" * 100)
     with pytest.raises(StoreError, match=r"s\.db"):
         Store(path)
+
+
+# -- issue 10: runs killed with kill -9, damaged and newer databases ---------------------------
+
+
+def test_runs_left_running_by_a_killed_process_are_marked_interrupted_by_the_next(tmp_path: Path) -> None:
+    db = tmp_path / "archiver.db"
+    with Store(db) as store:
+        killed = store.start_run("archive")  # the process died here (kill -9): never finished
+        done = store.start_run("check")
+        store.finish_run(done)
+    with Store(db) as store:
+        assert store.mark_interrupted() == [killed]
+        statuses = dict(store._db.execute("SELECT id, status FROM runs").fetchall())
+    assert statuses == {killed: "interrupted", done: "done"}
+
+
+def test_the_next_check_marks_a_killed_run_interrupted(tmp_path: Path) -> None:
+    from archiver.api import check
+    from archiver.config import Settings
+
+    db = tmp_path / "archiver.db"
+    with Store(db) as store:
+        killed = store.start_run("run")
+    article = tmp_path / "a.txt"
+    article.write_text("nothing cited", encoding="utf-8")
+    check([article], Settings(out_dir=tmp_path))
+    with Store(db) as store:
+        runs = store._db.execute("SELECT id, status FROM runs ORDER BY id").fetchall()
+    assert [tuple(r) for r in runs] == [(killed, "interrupted"), (killed + 1, "done")]
+
+
+def test_a_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "archiver.db"
+    Store(db).close()
+    raw = sqlite3.connect(db)
+    raw.execute("PRAGMA user_version = 999")
+    raw.close()
+    with pytest.raises(StoreError, match="newer embed-archiver"):
+        Store(db)
+    raw = sqlite3.connect(db)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 999  # left as it was
+    raw.close()
+
+
+def test_a_damaged_database_is_refused_at_open_not_half_read(tmp_path: Path) -> None:
+    db = tmp_path / "archiver.db"
+    with Store(db) as store:
+        for n in range(50):
+            store.record_tweet(store.start_run("check"), [record(Status.LIVE, text=f"t{n}" * 50)])
+    data = bytearray(db.read_bytes())
+    data[4096 * 3 : 4096 * 4] = b"\x5a" * 4096
+    db.write_bytes(bytes(data))
+    with pytest.raises(StoreError, match=r"damaged|malformed|not a database"):
+        Store(db)

@@ -16,12 +16,12 @@ import asyncio
 import contextlib
 import time
 import uuid
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from playwright.async_api import BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Page
 
 from archiver.capture.browser import Browser
 from archiver.capture.recorder import Recorder
@@ -97,6 +97,7 @@ async def capture_page(
     timeout: float,
     page_id: str | None = None,
     wait_for_tweet: bool = True,
+    prepare: Callable[[BrowserContext], Awaitable[None]] | None = None,
 ) -> PageCapture:
     """Load ``url`` in a new context and record it (see the module docstring).
 
@@ -110,6 +111,8 @@ async def capture_page(
     deadline = loop.time() + timeout
     timings: dict[str, float] = {}
     context = await browser.new_context()
+    if prepare is not None:  # e.g. the article fence (capture/fence.py), before any request
+        await prepare(context)
     rendered, error, rule = "partial", None, CAP_RULE
     screenshot = text = None
     embed = wait_for_tweet and is_embed_page(url)

@@ -31,8 +31,9 @@ SocketOption = tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple
 class MappedBackend(httpcore.AsyncNetworkBackend):
     """Connect where the host map says, else resolve by DNS and check the answer."""
 
-    def __init__(self, host_map: Mapping[str, tuple[str, int]]) -> None:
+    def __init__(self, host_map: Mapping[str, tuple[str, int]], *, operator_named: bool = False) -> None:
         self._host_map = {host.lower(): target for host, target in host_map.items()}
+        self._operator_named = operator_named  # a URL the operator typed: any address it names
         self._inner = httpcore.AnyIOBackend()
 
     async def connect_tcp(
@@ -47,11 +48,15 @@ class MappedBackend(httpcore.AsyncNetworkBackend):
         if mapped is not None:  # named by the operator: connect to it as given
             address, port = mapped
             return await self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
-        infos = await anyio.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        try:
+            infos = await anyio.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError) as exc:  # httpx maps ConnectError: unknown, not a crash
+            raise httpcore.ConnectError(f"{host}: cannot resolve ({exc})") from exc
         if not infos:
             raise httpcore.ConnectError(f"{host}: no address")
         ip = str(infos[0][4][0])
-        check_address(ip, host)
+        if not self._operator_named:
+            check_address(ip, host)
         return await self._inner.connect_tcp(ip, port, timeout, local_address, socket_options)
 
     async def connect_unix_socket(
@@ -79,6 +84,8 @@ def make_transport(
     host_map: Mapping[str, tuple[str, int]],
     ca_bundle: Path | None,
     max_connections: int,
+    *,
+    operator_named: bool = False,
 ) -> httpx.AsyncHTTPTransport:
     """An HTTP/1.1 + HTTP/2 transport over :class:`MappedBackend`."""
     context = make_ssl_context(ca_bundle)
@@ -92,6 +99,6 @@ def make_transport(
         keepalive_expiry=30.0,
         http1=True,
         http2=True,
-        network_backend=MappedBackend(host_map),
+        network_backend=MappedBackend(host_map, operator_named=operator_named),
     )
     return transport
