@@ -22,7 +22,8 @@ from bs4.element import Comment, NavigableString, Tag
 
 from archiver.models import EmbedRef, Location, RefKind
 from archiver.scan.attribution import parse_attribution, parse_date
-from archiver.scan.text import find_flattened, flattened_ref, link_ref, scan_text
+from archiver.scan.flattened import find_flattened
+from archiver.scan.text import flattened_ref, link_ref, scan_text
 from archiver.scan.urls import LinkKind, XLink, classify, find_links, might_mention_x
 
 __all__ = ["scan_html"]
