@@ -33,7 +33,7 @@ def scan_document(text: str, article: str, format: Format | None = None) -> list
         elif fmt is Format.HTML:
             found = scan_html(part, article)
         elif fmt is Format.MARKDOWN and "<" in part:
-            found = scan_text(part, article) + scan_html(part, article)
+            found = scan_text(part, article) + scan_html(part, article, markdown=True)
         else:
             found = scan_text(part, article)
         refs.extend(_placed(ref, region.location, region.start) for ref in found)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-from archiver.scan.urls import LinkKind, find_links
+from archiver.scan.urls import LinkKind, find_links, might_mention_x
 
 __all__ = ["Attribution", "find_attributions", "parse_attribution", "parse_date"]
 
@@ -122,14 +122,14 @@ def _last_dash(window: str) -> tuple[int, int, bool]:
 
 def _date_after(text: str, start: int) -> tuple[str, str | None, int]:
     """The date text after the handle, the URL it links to, and where it ends."""
-    line_end = text.find("\n", start, start + _MAX_TAIL)
-    tail = text[start : line_end if line_end >= 0 else start + _MAX_TAIL]
-    linked = _DATE_LINK.match(tail)
-    if linked is not None:
-        return linked["text"].strip(), linked["url"], start + linked.end()
-    head = tail[:_MAX_DATE]
-    stripped = head.lstrip(" \t")
-    offset = len(head) - len(stripped)
+    line_end = text.find("\n", start, start + _MAX_DATE + 40)
+    head = text[start : line_end if line_end >= 0 else start + _MAX_DATE + 40]
+    if head.lstrip(" \t").startswith("["):
+        linked = _DATE_LINK.match(_tail(text, start))
+        if linked is not None:
+            return linked["text"].strip(), linked["url"], start + linked.end()
+    stripped = head[:_MAX_DATE].lstrip(" \t")
+    offset = len(head[:_MAX_DATE]) - len(stripped)
     iso = _ISO_DATE.match(stripped)
     year = None if iso else _YEAR.search(stripped)
     if iso is not None:
@@ -137,11 +137,18 @@ def _date_after(text: str, start: int) -> tuple[str, str | None, int]:
     elif year is not None:
         stripped = stripped[: year.end()]
     link = None
-    for found in find_links(tail):
-        if found.start < _MAX_DATE and found.link.kind is LinkKind.STATUS:
-            link = found.raw
-            break
+    if might_mention_x(head):
+        for found in find_links(_tail(text, start)):
+            if found.start < _MAX_DATE and found.link.kind is LinkKind.STATUS:
+                link = found.raw
+                break
     return stripped.strip(), link, start + offset + len(stripped.rstrip())
+
+
+def _tail(text: str, start: int) -> str:
+    """The rest of the line after ``start``, up to where a link starting there may end."""
+    line_end = text.find("\n", start, start + _MAX_TAIL)
+    return text[start : line_end if line_end >= 0 else start + _MAX_TAIL]
 
 
 def parse_date(text: str | None) -> str | None:

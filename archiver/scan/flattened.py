@@ -64,6 +64,7 @@ def find_flattened(text: str) -> Iterator[FlattenedEmbed]:
     if "(@" not in text and "( @" not in text:
         return
     blanks = [m.start() for m in _BLANK_LINE.finditer(text)]
+    markers = _SkipMarkers(text)
     floor = 0  # an embed's text never reaches back into the one before
     for attribution in find_attributions(text):
         if attribution.start < floor:
@@ -75,7 +76,7 @@ def find_flattened(text: str) -> Iterator[FlattenedEmbed]:
             line_end = text.find("\n", attribution.end)
             floor = len(text) if line_end < 0 else line_end
         else:
-            skip = _skip_marker(text, max(floor, line_start), attribution)
+            skip = _skip_marker(text, max(floor, line_start), attribution, markers)
             if skip is None:
                 continue  # a dash in running prose: "— Name (@h)" must open the line or the embed
             start, body = skip, text[skip : attribution.start].strip()
@@ -96,12 +97,28 @@ def _depth(prefix: str) -> int:
     return match.group().count(">") if match else 0
 
 
-def _skip_marker(text: str, lo: int, attribution: Attribution) -> int | None:
+class _SkipMarkers:
+    """The last ``Skip … post`` marker before a position, found in one pass over the text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.scanned = 0
+        self.last: re.Match[str] | None = None
+
+    def last_before(self, pos: int) -> re.Match[str] | None:
+        if pos > self.scanned:
+            for marker in _SKIP.finditer(self.text, self.scanned, pos):
+                self.last = marker
+            self.scanned = pos
+        return self.last
+
+
+def _skip_marker(text: str, lo: int, attribution: Attribution, markers: _SkipMarkers) -> int | None:
     """Where the tweet's text starts after a ``Skip … post`` marker on the attribution's line."""
-    markers = deque(_SKIP.finditer(text, lo, attribution.start), maxlen=1)
-    if not markers:
+    marker = markers.last_before(attribution.start)
+    if marker is None or marker.start() < lo:
         return None
-    pos = markers[0].end()
+    pos = marker.end()
     rest = text[pos : attribution.start]
     for label in (f"by @{attribution.handle}", f"by {attribution.name}" if attribution.name else None):
         if label and rest.lstrip().startswith(label):

@@ -13,6 +13,7 @@ import re
 
 from archiver.models import EmbedRef, Location, RefKind
 from archiver.scan.attribution import parse_date
+from archiver.scan.editors import find_substack_remnants
 from archiver.scan.flattened import FlattenedEmbed, find_flattened
 from archiver.scan.shortcodes import find_shortcodes
 from archiver.scan.urls import FoundLink, LinkKind, XLink, classify, find_links, might_mention_x
@@ -36,6 +37,9 @@ def scan_text(
         refs.append(flattened_ref(embed, article, location))
         claimed.append((embed.start, embed.end))
     for ref, span in find_shortcodes(text, article, location):
+        refs.append(ref)
+        claimed.append(span)
+    for ref, span in find_substack_remnants(text, article, location):
         refs.append(ref)
         claimed.append(span)
     if might_mention_x(text):
