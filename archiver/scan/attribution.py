@@ -65,9 +65,19 @@ def parse_attribution(text: str) -> Attribution | None:
 
 def find_attributions(text: str) -> Iterator[Attribution]:
     """Every ``— Name (@handle) date`` in ``text``, in order (see the module docstring)."""
-    if "(@" not in text and "( @" not in text:
-        return
-    for match in _HANDLE.finditer(text):
+    pos = 0
+    while True:  # driven by str.find on "@", which prose seldom holds
+        at = text.find("@", pos)
+        if at < 0:
+            return
+        pos = at + 1
+        paren = text.rfind("(", max(0, at - 4), at)
+        if paren < 0 or text[paren + 1 : at].strip():
+            continue
+        match = _HANDLE.match(text, paren)
+        if match is None:
+            continue
+        pos = match.end()
         attribution = _attribution_at(text, match)
         if attribution is not None:
             yield attribution

@@ -39,9 +39,10 @@ _LINKISH = re.compile(r"(?:https?://|pic\.)\S{1,2000}")
 _QUOTE_PREFIX = re.compile(r"[ \t]{0,3}(?:>[ \t]?)+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _OPENING_JUNK = " \t>*_\\"
+_MAX_OPENING = 40  # quote prefixes and emphasis before the dash; longer is prose
 # The chrome a site leaves around an embed it did not render (BBC and others).
 _SKIP = re.compile(
-    r"\bSkip (?:past )?(?:the )?(?:[A-Za-z]{1,12} ){0,2}?(?:post|content|tweet|embed)s?\b", re.I
+    r"[Ss]kip (?i:(?:past )?(?:the )?(?:[A-Za-z]{1,12} ){0,2}?(?:post|content|tweet|embed)s?)\b"
 )
 _END = re.compile(r"\bEnd of (?:the )?(?:[A-Za-z]{1,12} ){0,2}?(?:post|content|tweet|embed)s?\b", re.I)
 _BY_HANDLE = re.compile(r"[ \t]*(?:by[ \t]+@[A-Za-z0-9_]{1,15}|,?[ \t]*\d{1,3})\b")
@@ -61,16 +62,17 @@ class FlattenedEmbed:
 
 def find_flattened(text: str) -> Iterator[FlattenedEmbed]:
     """Yield the flattened embeds of ``text`` in order (see the module docstring)."""
-    if "(@" not in text and "( @" not in text:
+    if "@" not in text:
         return
-    blanks = [m.start() for m in _BLANK_LINE.finditer(text)]
+    blanks = _BlankLines(text)
     markers = _SkipMarkers(text)
+    lines = _LineStarts(text)
     floor = 0  # an embed's text never reaches back into the one before
     for attribution in find_attributions(text):
         if attribution.start < floor:
             continue
-        line_start = text.rfind("\n", 0, attribution.start) + 1
-        opening = text[line_start : attribution.start]
+        line_start = lines.start_of(attribution.start)
+        opening = text[line_start : attribution.start] if attribution.start - line_start <= _MAX_OPENING else "x"
         if not opening.strip(_OPENING_JUNK):
             start, body = _text_above(text, line_start, floor, _depth(opening), blanks)
             line_end = text.find("\n", attribution.end)
@@ -92,9 +94,41 @@ def find_flattened(text: str) -> Iterator[FlattenedEmbed]:
         )
 
 
+class _LineStarts:
+    """The start of the line holding a position, for positions asked in increasing order:
+    one pass over the text however long its lines are."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.scanned = 0
+        self.line_start = 0
+
+    def start_of(self, pos: int) -> int:
+        if pos > self.scanned:
+            newline = self.text.rfind("\n", self.scanned, pos)
+            if newline >= 0:
+                self.line_start = newline + 1
+            self.scanned = pos
+        return self.line_start
+
+
 def _depth(prefix: str) -> int:
     match = _QUOTE_PREFIX.match(prefix)
     return match.group().count(">") if match else 0
+
+
+class _BlankLines:
+    """Where the text has blank lines, found once and only if asked."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: list[int] | None = None
+
+    def any_between(self, lo: int, hi: int) -> bool:
+        if self.starts is None:
+            self.starts = [m.start() for m in _BLANK_LINE.finditer(self.text)]
+        index = bisect_left(self.starts, max(0, lo))
+        return index < len(self.starts) and self.starts[index] < hi
 
 
 class _SkipMarkers:
@@ -106,10 +140,18 @@ class _SkipMarkers:
         self.last: re.Match[str] | None = None
 
     def last_before(self, pos: int) -> re.Match[str] | None:
-        if pos > self.scanned:
-            for marker in _SKIP.finditer(self.text, self.scanned, pos):
-                self.last = marker
-            self.scanned = pos
+        text = self.text
+        while self.scanned < pos:  # driven by str.find: prose seldom says "skip"
+            at = text.find("kip ", self.scanned, pos)
+            if at < 0:
+                self.scanned = pos
+                break
+            self.scanned = at + 1
+            start = at - 1
+            if start >= 0 and (start == 0 or not text[start - 1].isalnum()):
+                marker = _SKIP.match(text, start, pos)
+                if marker is not None:
+                    self.last = marker
         return self.last
 
 
@@ -138,13 +180,13 @@ def _skip_marker(text: str, lo: int, attribution: Attribution, markers: _SkipMar
     return pos
 
 
-def _text_above(text: str, line_start: int, floor: int, depth: int, blanks: list[int]) -> tuple[int, str]:
+def _text_above(text: str, line_start: int, floor: int, depth: int, blanks: _BlankLines) -> tuple[int, str]:
     """The tweet's text: the lines above ``line_start`` (see the module docstring)."""
     paragraphs: list[list[str]] = [[]]
     weight = 0
     blank_run = 0
     cursor = start = kept_start = line_start
-    single_lines = depth == 0 and not _has_blank_line(blanks, line_start - _LAYOUT_LOOKBACK, line_start)
+    single_lines = depth == 0 and not blanks.any_between(line_start - _LAYOUT_LOOKBACK, line_start)
     while cursor > floor:
         line_begin = max(floor, text.rfind("\n", floor, cursor - 1) + 1)
         raw = text[line_begin : cursor - 1] if text[cursor - 1] == "\n" else text[line_begin:cursor]
@@ -206,11 +248,6 @@ def _after_skip_marker(line: str) -> int | None:
 
 def _has_attribution(line: str) -> bool:
     return "(@" in line and next(find_attributions(line), None) is not None
-
-
-def _has_blank_line(blanks: list[int], lo: int, hi: int) -> bool:
-    index = bisect_left(blanks, max(0, lo))
-    return index < len(blanks) and blanks[index] < hi
 
 
 def tweet_weight(line: str) -> int:
