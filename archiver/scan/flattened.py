@@ -72,7 +72,9 @@ def find_flattened(text: str) -> Iterator[FlattenedEmbed]:
         if attribution.start < floor:
             continue
         line_start = lines.start_of(attribution.start)
-        opening = text[line_start : attribution.start] if attribution.start - line_start <= _MAX_OPENING else "x"
+        opening = (
+            text[line_start : attribution.start] if attribution.start - line_start <= _MAX_OPENING else "x"
+        )
         if not opening.strip(_OPENING_JUNK):
             start, body = _text_above(text, line_start, floor, _depth(opening), blanks)
             line_end = text.find("\n", attribution.end)

@@ -15,6 +15,7 @@ import re
 import warnings
 from bisect import bisect_right
 from dataclasses import replace
+from html import unescape
 from itertools import islice
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
@@ -79,6 +80,9 @@ _DASH_START = ("—", "–", "--", "&mdash;")
 _OFFSET_SCALE = 100_000  # refs found inside one text node keep their order within it
 _MAX_DEPTH = 256  # ancestors looked at; deeper nesting is hostile input, not an article
 _MAX_BREAK_TEXT = 20
+# What only the parsed page can tell apart: attribution marks, id attributes, editor cards,
+# links escaped inside script strings.
+_PARSE_MARKERS = ("(@", "data-tweet", "amp-twitter", SUBSTACK_MARKER, "\\/", "\\u00")
 _MAX_ELEMENTS_TO_CHROME = 40
 _WP_EMBED_CLASSES = frozenset({"wp-block-embed"})
 _WP_TWEET_CLASSES = frozenset(
@@ -93,6 +97,8 @@ def scan_html(html: str, article: str, *, markdown: bool = False) -> list[EmbedR
     the text scanner reads the text itself.
     """
     if not might_mention_x(html) and "(@" not in html:
+        return []
+    if not _might_cite(html):
         return []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
@@ -140,6 +146,16 @@ def scan_html(html: str, article: str, *, markdown: bool = False) -> list[EmbedR
     if footer_at is not None:
         refs = [_after_the_end(ref, footer_at) for ref in refs]
     return refs
+
+
+def _might_cite(html: str) -> bool:
+    """False when no reading of the page can yield a reference: no tweet link anywhere in its
+    text or attributes (share and follow links only), no attribution, no id attribute, no
+    editor card, no JSON-escaped link. Most pages are like that; parsing them is the cost."""
+    if any(marker in html for marker in _PARSE_MARKERS):
+        return True
+    text = unescape(html) if "&" in html else html
+    return "(@" in text or next(find_links(text), None) is not None
 
 
 def _after_the_end(ref: EmbedRef, footer_at: int) -> EmbedRef:

@@ -31,6 +31,8 @@ def find_shortcodes(
     text: str, article: str, location: Location
 ) -> Iterator[tuple[EmbedRef, tuple[int, int]]]:
     """Yield each tweet shortcode as a reference with the span it occupies."""
+    if "{" not in text and "[" not in text:
+        return  # every shortcode opens with a brace or a bracket: no need to lower-case the text
     if "tweet" not in text.lower() and "[embed" not in text and "twitter" not in text:
         return
     for match in _SHORTCODE.finditer(text):
