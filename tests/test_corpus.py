@@ -31,7 +31,7 @@ def test_corpus_meets_recall_precision_and_field_targets(shared_dir: Path) -> No
     assert hits == total, result["misses"]
 
 
-@pytest.mark.parametrize("name", ["dev", "heldout"])
+@pytest.mark.parametrize("name", ["dev", "heldout", "heldout2"])
 def test_project_sets_meet_the_targets_for_articles_of_new_families(name: str) -> None:
     """Issue 11: recall >= 0.97, precision >= 0.98, every field >= 0.95, chrome placed."""
     evaluation = _eval_module()

@@ -31,6 +31,7 @@ _BEFORE_HYPHEN = frozenset(" \t\u00a0>\\*_")
 _MAX_DATE = 80  # characters after the handle where the date may stand
 _MAX_TAIL = 1200  # ... and where a link starting there may end
 _DATE_LINK = re.compile(r"[ \t]*\[(?P<text>[^\]\n]{1,80})\]\((?P<url>[^()\s]{1,1000})\)")
+_QUOTE = re.compile(r"[ \t]{0,3}(?:>[ \t]?)*")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ENGLISH_FORMATS = (
@@ -114,11 +115,16 @@ def _last_dash(window: str) -> tuple[int, int, bool]:
     best, width = -1, 0
     for dash in _STRONG_DASHES:
         at = window.rfind(dash)
-        if dash == "--":
+        run = len(dash)
+        if dash == "--":  # "--" or Pandoc's "---", after a space or the line's start
+            while at > 0 and window[at - 1] == "-":
+                at, run = at - 1, run + 1
             while at > 0 and window[at - 1] not in _BEFORE_HYPHEN:
-                at = window.rfind(dash, 0, at)
+                at, run = window.rfind(dash, 0, at), len(dash)
+                while at > 0 and window[at - 1] == "-":
+                    at, run = at - 1, run + 1
         if at > best:
-            best, width = at, len(dash)
+            best, width = at, run
     if best >= 0:
         return best, width, True
     at = window.rfind("-")
@@ -138,6 +144,9 @@ def _date_after(text: str, start: int) -> tuple[str, str | None, int]:
         linked = _DATE_LINK.match(_tail(text, start))
         if linked is not None:
             return linked["text"].strip(), linked["url"], start + linked.end()
+        wrapped = _wrapped_date_link(text, start, line_end)
+        if wrapped is not None:
+            return wrapped
     stripped = head[:_MAX_DATE].lstrip(" \t")
     offset = len(head[:_MAX_DATE]) - len(stripped)
     iso = _ISO_DATE.match(stripped)
@@ -153,6 +162,21 @@ def _date_after(text: str, start: int) -> tuple[str, str | None, int]:
                 link = found.raw
                 break
     return stripped.strip(), link, start + offset + len(stripped.rstrip())
+
+
+def _wrapped_date_link(text: str, start: int, line_end: int) -> tuple[str, str, int] | None:
+    """A date link that hard-wrapping split over two lines (``[May 20,`` / ``> 2024](…)``)."""
+    if line_end < 0 or "]" in text[start:line_end]:
+        return None
+    following = _QUOTE.match(text, line_end + 1)
+    if following is None:
+        return None
+    joined = text[start:line_end] + " " + _tail(text, following.end())
+    linked = _DATE_LINK.match(joined)
+    if linked is None or linked.end() <= line_end - start:
+        return None
+    end = following.end() + linked.end() - (line_end - start + 1)
+    return _SPACE.sub(" ", linked["text"]).strip(), linked["url"], end
 
 
 def _tail(text: str, start: int) -> str:

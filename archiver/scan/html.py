@@ -26,7 +26,7 @@ from archiver.scan.attribution import parse_attribution, parse_date
 from archiver.scan.editors import SUBSTACK_MARKER, substack_card_ref, wordpress_embed_link
 from archiver.scan.flattened import find_flattened
 from archiver.scan.regions import opens_chrome
-from archiver.scan.text import flattened_ref, link_ref, scan_text
+from archiver.scan.text import flattened_ref, link_ref, pic_url, scan_text
 from archiver.scan.urls import LinkKind, XLink, classify, find_links, might_mention_x
 
 __all__ = ["scan_html"]
@@ -399,7 +399,7 @@ def _blockquote_ref(tag: Tag, status_links: list[tuple[Tag, XLink]], article: st
         kind=RefKind.BLOCKQUOTE,
         location=_location(tag),
         tweet_id=tweet_id,
-        url=url.canonical if url else (("https://" + pics[0]) if pics else None),
+        url=url.canonical if url else (pic_url(pics[0]) if pics else None),
         handle=handle,
         author_name=attribution.name if attribution else None,
         date=date,

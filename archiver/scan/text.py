@@ -18,7 +18,7 @@ from archiver.scan.flattened import FlattenedEmbed, find_flattened
 from archiver.scan.shortcodes import find_shortcodes
 from archiver.scan.urls import FoundLink, LinkKind, XLink, classify, find_links, might_mention_x
 
-__all__ = ["flattened_ref", "link_ref", "scan_text"]
+__all__ = ["flattened_ref", "link_ref", "pic_url", "scan_text"]
 
 _MARKDOWN_LINK = re.compile(r"\[([^\[\]\n]{0,300})\]\([^()\s]{1,1000}\)")
 
@@ -99,7 +99,7 @@ def flattened_ref(embed: FlattenedEmbed, article: str, location: Location) -> Em
     if linked is not None and linked.kind is LinkKind.STATUS:
         tweet_id, url, handle_from_link = linked.tweet_id, linked.canonical, linked.handle
     if url is None:
-        url = _pic_url(pics[0]) if pics else (tcos[0] if tcos else None)
+        url = pic_url(pics[0]) if pics else (tcos[0] if tcos else None)
     date_text = embed.date_text.split("http", 1)[0].strip(" [](")
     quoted = _MARKDOWN_LINK.sub(r"\1", embed.text) if "](" in embed.text else embed.text
     return EmbedRef(
@@ -126,5 +126,7 @@ def _collect_media(found: FoundLink, pics: list[str], tcos: list[str]) -> None:
         tcos.append(link.canonical)
 
 
-def _pic_url(display: str) -> str:
-    return "https://" + display
+def pic_url(display: str) -> str:
+    """The canonical URL of a pic link as an article shows it (``pic.x.com/X`` too)."""
+    link = classify(display)
+    return link.canonical if link is not None else "https://" + display
