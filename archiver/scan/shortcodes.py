@@ -32,6 +32,8 @@ def find_shortcodes(
     text: str, article: str, location: Location
 ) -> Iterator[tuple[EmbedRef, tuple[int, int]]]:
     """Yield each tweet shortcode as a reference with the span it occupies."""
+    if "{" not in text and "[" not in text:
+        return
     if "{{" not in text and "{%" not in text and _BRACKET_OPENING.search(text) is None:
         return  # every shortcode opens so: cheaper than lower-casing the whole text
     for match in _SHORTCODE.finditer(text):
