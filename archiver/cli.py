@@ -72,7 +72,7 @@ _ROWS_FORMAT = click.option(
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
 @_ROWS_FORMAT
-@click.option("--body-only", is_flag=True, help="Leave out sidebar, footer and script references.")
+@click.option("--body-only", is_flag=True, help="Leave out sidebar, footer, script and metadata references.")
 @click.option("--max-bytes", type=int, default=None, help="Refuse inputs larger than this.")
 @click.pass_context
 def scan(

@@ -44,8 +44,9 @@ class Location(StrEnum):
 
     BODY = "body"
     SIDEBAR = "sidebar"
-    FOOTER = "footer"
+    FOOTER = "footer"  # site footers, and what follows the article's end
     SCRIPT = "script"
+    METADATA = "metadata"  # front matter (YAML, TOML) and the oEmbed caches kept there
 
 
 @dataclass(frozen=True, slots=True)

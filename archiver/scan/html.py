@@ -15,14 +15,18 @@ import re
 import warnings
 from bisect import bisect_right
 from dataclasses import replace
+from html import unescape
 from itertools import islice
 
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from bs4.element import Comment, NavigableString, Tag
 
 from archiver.models import EmbedRef, Location, RefKind
 from archiver.scan.attribution import parse_attribution, parse_date
-from archiver.scan.text import find_flattened, flattened_ref, link_ref, scan_text
+from archiver.scan.editors import SUBSTACK_MARKER, substack_card_ref, wordpress_embed_link
+from archiver.scan.flattened import find_flattened
+from archiver.scan.regions import opens_chrome
+from archiver.scan.text import flattened_ref, link_ref, pic_url, scan_text
 from archiver.scan.urls import LinkKind, XLink, classify, find_links, might_mention_x
 
 __all__ = ["scan_html"]
@@ -75,25 +79,51 @@ _JSON_ESCAPES = (
 _DASH_START = ("—", "–", "--", "&mdash;")
 _OFFSET_SCALE = 100_000  # refs found inside one text node keep their order within it
 _MAX_DEPTH = 256  # ancestors looked at; deeper nesting is hostile input, not an article
+_MAX_BREAK_TEXT = 20
+# What only the parsed page can tell apart: attribution marks, id attributes, editor cards,
+# links escaped inside script strings.
+_PARSE_MARKERS = ("(@", "data-tweet", "amp-twitter", SUBSTACK_MARKER, "\\/", "\\u00")
+_MAX_ELEMENTS_TO_CHROME = 40
+_WP_EMBED_CLASSES = frozenset({"wp-block-embed"})
+_WP_TWEET_CLASSES = frozenset(
+    {"is-provider-twitter", "is-provider-x", "wp-block-embed-twitter", "wp-block-embed-x"}
+)
 
 
-def scan_html(html: str, article: str) -> list[EmbedRef]:
-    """Every reference in an HTML document, unmerged, with offsets in document order."""
+def scan_html(html: str, article: str, *, markdown: bool = False) -> list[EmbedRef]:
+    """Every reference in an HTML document, unmerged, with offsets in document order.
+
+    ``markdown`` true is for the HTML inside a Markdown document: its elements only, since
+    the text scanner reads the text itself.
+    """
     if not might_mention_x(html) and "(@" not in html:
+        return []
+    if not _might_cite(html):
         return []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         soup = BeautifulSoup(html, "lxml")
     embed_links = _status_links_by_blockquote(soup)
     refs: list[EmbedRef] = []
     rendition = _Rendition()
     skip = 0
+    footer_at: int | None = None
     for index, node in enumerate(soup.descendants):
         if skip:
             skip -= 1
             continue
         offset = index * _OFFSET_SCALE
+        if isinstance(node, Comment):
+            link = wordpress_embed_link(str(node)) if "wp:embed" in node else None
+            if link is not None:
+                refs.append(
+                    _id_ref(link.tweet_id or "", RefKind.SHORTCODE, node, article, offset, link.handle)
+                )
+            continue
         if isinstance(node, Tag):
+            if footer_at is None and _ends_article(node):
+                footer_at = offset
             found, consumed = _scan_tag(node, article, offset, embed_links)
             refs.extend(found)
             if node.name == "br":
@@ -104,15 +134,54 @@ def scan_html(html: str, article: str) -> list[EmbedRef]:
                 skip = sum(1 for _ in node.descendants)
                 if node.name == "a":  # a link's text stays part of the visible text
                     rendition.add(node.get_text(), node, offset, _classify_attribute(node, "href"))
-        elif isinstance(node, NavigableString) and not isinstance(node, Comment):
+        elif isinstance(node, NavigableString) and not markdown:
             text = str(node)
             rendition.add(text, node, offset)
             if might_mention_x(text):
                 location = _location(node)
                 for ref in scan_text(text, article, location, flattened=False):
                     refs.append(replace(ref, offset=offset + min(ref.offset, _OFFSET_SCALE - 1)))
-    refs.extend(rendition.flattened_embeds(article))
+    if not markdown:
+        refs.extend(rendition.flattened_embeds(article))
+    if footer_at is not None:
+        refs = [_after_the_end(ref, footer_at) for ref in refs]
     return refs
+
+
+def _might_cite(html: str) -> bool:
+    """False when no reading of the page can yield a reference: no tweet link anywhere in its
+    text or attributes (share and follow links only), no attribution, no id attribute, no
+    editor card, no JSON-escaped link. Most pages are like that; parsing them is the cost."""
+    if any(marker in html for marker in _PARSE_MARKERS):
+        return True
+    text = unescape(html) if "&" in html else html
+    return "(@" in text or next(find_links(text), None) is not None
+
+
+def _after_the_end(ref: EmbedRef, footer_at: int) -> EmbedRef:
+    if ref.location is Location.BODY and ref.offset > footer_at:
+        return replace(ref, location=Location.FOOTER)
+    return ref
+
+
+def _ends_article(tag: Tag) -> bool:
+    """A thematic break (``<hr>``, a ``* * *`` paragraph) followed by the site's furniture."""
+    if tag.name == "p":
+        text = tag.get_text().strip()
+        if len(text) > _MAX_BREAK_TEXT or len(text) < 3 or text.strip("*-_—· ") or not text:
+            return False
+    elif tag.name != "hr":
+        return False
+    for following in islice(tag.next_elements, _MAX_ELEMENTS_TO_CHROME):
+        if isinstance(following, NavigableString) and not isinstance(following, Comment):
+            words = following.strip()
+            if words and not _is_break_text(words, following):
+                return opens_chrome(words)
+    return False
+
+
+def _is_break_text(words: str, node: NavigableString) -> bool:
+    return not words.strip("*-_—· ") and node.parent is not None and node.parent.name == "p"
 
 
 class _Rendition:
@@ -195,6 +264,12 @@ def _scan_tag(tag: Tag, article: str, offset: int, embed_links: _EmbedLinks) -> 
         return [], True
     if name == "script":
         return _script_refs(tag, article, offset), True
+    if tag.get("data-component-name") == SUBSTACK_MARKER:
+        card = _substack_ref(tag, article, offset)
+        if card is not None:
+            return [card], True
+    if name == "figure" and _is_wordpress_tweet(tag):
+        return _wordpress_figure_refs(tag, article, offset, embed_links), True
     if name == "blockquote" and _is_embed_blockquote(tag):
         links = embed_links.get(id(tag), [])
         if links or _tweet_id_attribute(tag) is not None:
@@ -217,6 +292,53 @@ def _scan_tag(tag: Tag, article: str, offset: int, embed_links: _EmbedLinks) -> 
     if name == "a":
         return _anchor_refs(tag, article, offset)
     return [], False
+
+
+def _substack_ref(tag: Tag, article: str, offset: int) -> EmbedRef | None:
+    attrs = tag.get("data-attrs")
+    shown = tag.find(class_="tweet-text")
+    fallback = next(
+        (
+            link
+            for anchor in tag.find_all("a", href=True)
+            if (link := _classify_attribute(anchor, "href")) is not None and link.kind is LinkKind.STATUS
+        ),
+        None,
+    )
+    return substack_card_ref(
+        attrs if isinstance(attrs, str) else None,
+        shown.get_text() if isinstance(shown, Tag) else "",
+        fallback,
+        article,
+        _location(tag),
+        offset,
+    )
+
+
+def _is_wordpress_tweet(tag: Tag) -> bool:
+    classes = set(tag.get_attribute_list("class") or ())
+    return bool(classes & _WP_EMBED_CLASSES) and bool(classes & _WP_TWEET_CLASSES)
+
+
+def _wordpress_figure_refs(tag: Tag, article: str, offset: int, embed_links: _EmbedLinks) -> list[EmbedRef]:
+    """A block-editor tweet figure: its rendered blockquote, else the URL in its wrapper (the
+    caption is the editor's, not the tweet's)."""
+    for quote in tag.find_all("blockquote"):
+        links = embed_links.get(id(quote), [])
+        if _is_embed_blockquote(quote) and (links or _tweet_id_attribute(quote) is not None):
+            return [_blockquote_ref(quote, links, article, offset)]
+    refs = []
+    for part in tag.children:
+        if isinstance(part, Tag) and part.name == "figcaption":
+            continue
+        text = part.get_text() if isinstance(part, Tag) else str(part)
+        for anchor in part.find_all("a", href=True) if isinstance(part, Tag) else ():
+            text += " " + str(anchor["href"])
+        for found in find_links(text) if might_mention_x(text) else ():
+            tweet_id = found.link.tweet_id
+            if found.link.kind is LinkKind.STATUS and tweet_id:
+                refs.append(_id_ref(tweet_id, RefKind.SHORTCODE, tag, article, offset, found.link.handle))
+    return refs
 
 
 def _anchor_refs(tag: Tag, article: str, offset: int) -> tuple[list[EmbedRef], bool]:
@@ -277,7 +399,7 @@ def _blockquote_ref(tag: Tag, status_links: list[tuple[Tag, XLink]], article: st
         kind=RefKind.BLOCKQUOTE,
         location=_location(tag),
         tweet_id=tweet_id,
-        url=url.canonical if url else (("https://" + pics[0]) if pics else None),
+        url=url.canonical if url else (pic_url(pics[0]) if pics else None),
         handle=handle,
         author_name=attribution.name if attribution else None,
         date=date,
@@ -344,7 +466,7 @@ def _classify_attribute(tag: Tag, attribute: str) -> XLink | None:
 def _id_ref(
     tweet_id: str,
     kind: RefKind,
-    tag: Tag,
+    tag: Tag | NavigableString,
     article: str,
     offset: int,
     handle: str | None = None,

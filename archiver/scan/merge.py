@@ -3,7 +3,7 @@
 An article may cite the same tweet many times (an embed plus a link to it, a JSON copy in a
 script, an ``/i/web/status/ID`` link beside a ``/statuses/ID`` one). They become one
 reference: the richest kind gives the baseline, the other occurrences fill what it lacks, and
-the most article-like location wins (``body`` before sidebar, footer, script).
+the most article-like location wins (``body`` before sidebar, footer, script, metadata).
 """
 
 from __future__ import annotations
@@ -30,7 +30,13 @@ _KIND_RANK = {
     RefKind.PIC_LINK: 6,
     RefKind.SHORT_LINK: 7,
 }
-_LOCATION_RANK = {Location.BODY: 0, Location.SIDEBAR: 1, Location.FOOTER: 2, Location.SCRIPT: 3}
+_LOCATION_RANK = {
+    Location.BODY: 0,
+    Location.SIDEBAR: 1,
+    Location.FOOTER: 2,
+    Location.SCRIPT: 3,
+    Location.METADATA: 4,
+}
 _FILLED = ("handle", "author_name", "date", "quoted_text", "pic_links", "tco_links")
 
 

@@ -22,6 +22,7 @@ _SHORTCODE = re.compile(
     r"|\{%\s*twitter\s+(?P<jekyll>[^%\n]{1,300}?)\s*%\}",
     re.IGNORECASE,
 )
+_BRACKET_OPENING = re.compile(r"\[(?i:tweet|embed)")
 _PARAM = re.compile(r"(?P<key>\w+)\s*=\s*[\"']?(?P<value>[^\"'\s]+)[\"']?")
 _DIGITS = re.compile(r"\d{1,19}")
 _HANDLE = re.compile(r"@?[A-Za-z0-9_]{1,15}")
@@ -31,8 +32,10 @@ def find_shortcodes(
     text: str, article: str, location: Location
 ) -> Iterator[tuple[EmbedRef, tuple[int, int]]]:
     """Yield each tweet shortcode as a reference with the span it occupies."""
-    if "tweet" not in text.lower() and "[embed" not in text and "twitter" not in text:
+    if "{" not in text and "[" not in text:
         return
+    if "{{" not in text and "{%" not in text and _BRACKET_OPENING.search(text) is None:
+        return  # every shortcode opens so: cheaper than lower-casing the whole text
     for match in _SHORTCODE.finditer(text):
         body = next(group for group in match.groups() if group is not None)
         tweet_id, handle = _parse(body)

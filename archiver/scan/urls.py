@@ -257,8 +257,8 @@ def _pic_link(host: str, path: str) -> XLink | None:
     match = _SHORT_CODE.match(path)
     if match is None:
         return None
-    code = match["code"]
-    return XLink(LinkKind.PIC, f"https://{host}/{code}", display=f"{host}/{code}")
+    code = match["code"]  # pic.x.com and pic.twitter.com name the same media: one canonical form
+    return XLink(LinkKind.PIC, f"https://pic.twitter.com/{code}", display=f"{host}/{code}")
 
 
 def _embed_link(path: str, query: str) -> XLink | None:

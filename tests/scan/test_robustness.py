@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from archiver.models import EmbedRef
 from archiver.scan import Format, scan_document
+from archiver.scan.decode import detect_format
+from tests.scan.families import prologue_documents, text_documents
 
 X_BITS = [
     "twitter.com/",
@@ -73,6 +75,22 @@ def test_arbitrary_unicode_never_crashes(text: str) -> None:
             well_formed(ref)
 
 
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=prologue_documents)
+def test_runs_of_comments_cdata_and_prologues_never_crash(text: str) -> None:
+    """The families real pages have (issue 10, finding 1): random text never makes them."""
+    detect_format(text)
+    for ref in scan_document(text, "fuzz"):
+        well_formed(ref)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=text_documents, fmt=st.sampled_from(list(Format)))
+def test_quotes_chrome_and_front_matter_never_crash(text: str, fmt: Format) -> None:
+    for ref in scan_document(text, "fuzz", fmt):
+        well_formed(ref)
+
+
 PATHOLOGICAL = {
     "dotted-labels": "a." * 100_000 + "twitter.co",
     "hosts-without-paths": "twitter.com " * 20_000,
@@ -83,6 +101,11 @@ PATHOLOGICAL = {
     "one-long-line": "x" * 200_000 + " pic.twitter.com/AbCd1234\n— A (@a) May 1, 2020",
     "many-lines": "word\n" * 50_000 + "— A (@a) May 1, 2020",
     "nested-tags": "<blockquote class='twitter-tweet'>" * 2_000 + "x",
+    "dash-then-spaces": "— " + " " * 100_000 + "x (@a) May 1, 2020",
+    "empty-comments": "<!---->" * 30_000 + "https://twitter.com/a/status/1",
+    "quote-prefixes": "> " * 100_000 + "— A (@a) May 1, 2020",
+    "skip-markers": "Skip Twitter post by " * 10_000 + "x— A (@a) May 1, 2020",
+    "unclosed-front-matter": "---\n" + "key: value\n" * 20_000 + "https://twitter.com/a/status/1",
 }
 
 

@@ -87,6 +87,7 @@ def test_short_pic_and_embed_links() -> None:
     embed = classify("https://platform.twitter.com/embed/Tweet.html?id=1521523341391282176&theme=dark")
     assert short is not None and short.kind is LinkKind.SHORT and short.canonical == "https://t.co/NlyEv9U3rD"
     assert pic is not None and pic.kind is LinkKind.PIC and pic.display == "pic.x.com/Eq8Bdpx95l"
+    assert pic.canonical == "https://pic.twitter.com/Eq8Bdpx95l"  # one form for the same media
     assert embed is not None and embed.tweet_id == "1521523341391282176"
 
 
