@@ -76,6 +76,12 @@ def render_report(
     for status, count in summary["by_status"].items():
         parts.append(f"<div class='count'><b>{count}</b>{_badge(status)}</div>")
     parts.append("</div>")
+    if summary.get("withheld"):
+        parts.append(
+            f"<p class='meta'>{int(summary['withheld'])} reference(s) withheld (private or taken down).</p>"
+        )
+    if summary.get("include_private"):
+        parts.append("<p class='meta'>Private posts included on the operator's request.</p>")
     changed = summary["changed"]
     parts.append(f"<h2>Changed since the previous check ({len(changed)})</h2>")
     if changed:
