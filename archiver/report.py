@@ -186,6 +186,9 @@ def write_archive_summary(result: Any, console: Console) -> None:
         console.print(f"WARC  {warc}")
     if result.wacz is not None:
         console.print(f"WACZ  {result.wacz}")
+        from archiver.evidence.package import summary_line
+
+        console.print(f"      {summary_line(result.wacz)}")
         console.print(
             "Open the WACZ in ReplayWeb.page (https://replayweb.page, load the file), or in pywb: "
             "wb-manager init c && wb-manager add c --unpack-wacz FILE.wacz && wayback"

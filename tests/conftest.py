@@ -82,3 +82,6 @@ def run_in_a_scratch_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     scratch = tmp_path / "cwd"
     scratch.mkdir()
     monkeypatch.chdir(scratch)
+    home = tmp_path / "home"  # never the real home: the default signing key lives under $HOME
+    home.mkdir(exist_ok=True)
+    monkeypatch.setenv("HOME", str(home))

@@ -29,7 +29,7 @@ from archiver.evidence.timestamps import load_certificates, request_timestamps
 from archiver.evidence.verdicts import VERDICTS_PATH, build_verdicts, dumps
 from archiver.store import Store
 
-__all__ = ["EvidenceOptions", "describe_package", "evidence_options", "package_wacz"]
+__all__ = ["EvidenceOptions", "describe_package", "evidence_options", "package_wacz", "summary_line"]
 
 log = logging.getLogger("archiver.evidence")
 
@@ -60,7 +60,7 @@ def evidence_options(
     if settings.signing_url:
         signer = DomainSigner(settings.signing_url, settings.signing_token or None)
     else:
-        key = settings.signing_key or default_key_path()
+        key = (settings.signing_key or default_key_path()).expanduser()
         if settings.signing_key is not None and not key.exists():
             raise ConfigError(f"{key}: no signing key there (archiver keys init --key {key})")
         if key.exists():
@@ -158,6 +158,7 @@ def describe_package(path: Path) -> dict[str, Any]:
         "signed": mode,
         "signer": signed.get("domain") if mode == "domain" else None,
         "timestamps": len(digest.get("timestamps") or []),
+        "tsa_configured": "timestamps" in digest,
         "withheld_posts": meta.get("withheld_posts", 0),
         "include_private": meta.get("include_private", False),
     }
@@ -167,10 +168,11 @@ def summary_line(path: Path) -> str:
     """One line for a run's summary: said once, including when nothing signs or stamps."""
     info = describe_package(path)
     signed = f"signed ({info['signed']})" if info["signed"] else "not signed (no key: `archiver keys init`)"
-    stamps = (
-        f"{info['timestamps']} trusted timestamp(s)"
-        if info["timestamps"]
-        else "no trusted timestamp (no timestamp authority configured or none answered)"
-    )
+    if info["timestamps"]:
+        stamps = f"{info['timestamps']} trusted timestamp(s)"
+    elif info.get("tsa_configured"):
+        stamps = "no trusted timestamp (no timestamp authority answered)"
+    else:
+        stamps = "no trusted timestamp (no timestamp authority configured)"
     withheld = f", {info['withheld_posts']} post(s) withheld" if info["withheld_posts"] else ""
     return f"{signed}, {stamps}{withheld}"

@@ -36,7 +36,7 @@ WARC_NAME = "embeds-20261204120000000-00000-test.warc.gz"
 def scratch_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Never the real home: the default signing key lives under $HOME."""
     home = tmp_path / "home"
-    home.mkdir()
+    home.mkdir(exist_ok=True)
     monkeypatch.setenv("HOME", str(home))
     return home
 
