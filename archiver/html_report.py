@@ -120,6 +120,8 @@ def _embed(
     )
     quote = row.get("quoted_text")
     body = [head]
+    if row.get("private"):
+        body.append(f"<p><b>Private</b> (not for handing out): {_e(row.get('private_reason'))}</p>")
     if row.get("url"):
         body.append(f"<div class='meta'><a href='{_e(row['url'])}'>{_e(row['url'])}</a></div>")
     body.append(

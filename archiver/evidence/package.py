@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import ssl
 import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -130,7 +131,10 @@ def _seal(package: bytes, created: str, options: EvidenceOptions) -> dict[str, A
     if options.signer is not None:
         digest["signedData"] = options.signer.sign(hash_, created)
     if options.tsas:
-        verify: Any = str(options.ca_bundle) if options.ca_bundle else True
+        verify: Any = True
+        if options.ca_bundle:  # system CAs plus the operator's extra one
+            verify = ssl.create_default_context()
+            verify.load_verify_locations(cafile=str(options.ca_bundle))
         tokens, failures = request_timestamps(
             package,
             options.tsas,

@@ -42,7 +42,17 @@ def omit_rows(
     return kept, left_out
 
 
-_MASKED = ("handle", "author_name", "quoted_text", "diff", "changes", "pic_links", "tco_links")
+_MASKED = (
+    "url",
+    "handle",
+    "author_name",
+    "quoted_text",
+    "diff",
+    "changes",
+    "pic_links",
+    "tco_links",
+    "resolved_via",
+)
 
 
 def mask_rows(
@@ -58,7 +68,9 @@ def mask_rows(
         if state is None or (include_private and state["state"] == "private"):
             out.append(dict(row))
             continue
-        masked = {k: v for k, v in row.items() if k not in _MASKED}
+        masked = {
+            k: ([] if isinstance(v, list | tuple) else None) if k in _MASKED else v for k, v in row.items()
+        }
         masked |= {
             "status": state["state"],
             "reasons": [f"{state['state']} since {state['since']}: {state['reason']}"],
@@ -115,11 +127,7 @@ def purge(out_dir: Path, post_ids: Sequence[str], options: EvidenceOptions) -> P
             path = out_dir / name
             result = redact_warcs([path], post_ids, work / "warc")
             dropped += result.dropped_records
-            copy = work / "warc" / path.name
-            if copy.exists():
-                copy.replace(path)
-            else:  # nothing but the warcinfo was left: the file held only these posts
-                path.unlink()
+            (work / "warc" / path.name).replace(path)  # written whole first, then renamed over
             rewritten.append(name)
         withheld = dict(options.withheld) | {p: "takedown" for p in post_ids}
         for name in (f for f in files if f.startswith("wacz/")):

@@ -69,6 +69,5 @@ def redact_warcs(warcs: Sequence[Path], post_ids: Collection[str], work_dir: Pat
                 target.write(source.read(record.length))
         dropped += len(drop)
         rewritten.append(path.name)
-        if len(keep) > 1 or any(r.rec_type != "warcinfo" for r in keep):
-            out.append(copy)
+        out.append(copy)  # even when only its warcinfo is left: a run of private posts still packages
     return Redaction(tuple(out), tuple(rewritten), dropped)

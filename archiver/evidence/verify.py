@@ -9,7 +9,6 @@ the metadata record (and evidence records) it names. Each mismatch is named; any
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import zipfile
 from collections.abc import Sequence
@@ -101,15 +100,11 @@ def _verify(
         if name not in names:
             problems.append(f"{name}: listed in datapackage.json but missing")
             continue
-        data = package.read(name)
         algorithm, _, expected = str(resource.get("hash", "")).partition(":")
-        try:
-            actual = hashlib.new(algorithm or "sha256", data).hexdigest()
-        except ValueError:
-            actual = ""
+        actual, size = _hash_member(package, name, algorithm or "sha256")
         if actual != expected:
             problems.append(f"{name}: hash differs from datapackage.json")
-        if resource.get("bytes") is not None and int(resource["bytes"]) != len(data):
+        if resource.get("bytes") is not None and int(resource["bytes"]) != size:
             problems.append(f"{name}: size differs from datapackage.json")
     for name in sorted(names - set(resources) - _SEALS):
         if not name.endswith("/"):
@@ -137,6 +132,23 @@ def _verify(
         int(meta.get("withheld_posts", 0) or 0),
         bool(meta.get("include_private", False)),
     )
+
+
+def _hash_member(package: zipfile.ZipFile, name: str, algorithm: str) -> tuple[str, int]:
+    """The hex digest and size of one member, read in chunks (WARCs can be a gigabyte)."""
+    try:
+        hasher = hashlib.new(algorithm)
+    except ValueError:
+        return "", 0
+    size = 0
+    try:
+        with package.open(name) as stream:
+            while chunk := stream.read(1 << 20):
+                hasher.update(chunk)
+                size += len(chunk)
+    except (zipfile.BadZipFile, OSError):  # a changed byte can break the zip's own CRC
+        return "", size
+    return hasher.hexdigest(), size
 
 
 def _seals(
@@ -191,14 +203,17 @@ def _records(
         if not name.startswith("archive/") or name not in package.namelist():
             continue
         warc = name.removeprefix("archive/")
+        seen = 0
         try:
-            for record in scan_warc(io.BytesIO(package.read(name)), check_digests=True):
-                count += 1
-                by_id[record.record_id] = (warc, record)
-                for problem in record.problems:
-                    problems.append(f"{name}: record {record.record_id}: {problem}")
-        except WarcDamaged as exc:
-            problems.append(f"{name}: unreadable after record {count} ({exc})")
+            with package.open(name) as stream:
+                for record in scan_warc(stream, check_digests=True):
+                    seen += 1
+                    by_id[record.record_id] = (warc, record)
+                    for problem in record.problems:
+                        problems.append(f"{name}: record {record.record_id}: {problem}")
+        except (WarcDamaged, zipfile.BadZipFile) as exc:
+            problems.append(f"{name}: unreadable after {seen} record(s) ({exc})")
+        count += seen
     return count, by_id
 
 

@@ -130,7 +130,8 @@ def test_status_shows_a_private_post_withheld_with_its_reason(
     assert main(["status", "story.html", "--format", "jsonl", "--db", db]) == 0
     rows = {r["tweet_id"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
     assert rows[PRIVATE]["status"] == "private" and "minor" in rows[PRIVATE]["reasons"][0]
-    assert "quoted_text" not in rows[PRIVATE] and rows["1900000000000000001"]["quoted_text"]
+    assert rows[PRIVATE]["quoted_text"] is None and rows[PRIVATE]["handle"] is None
+    assert rows["1900000000000000001"]["quoted_text"]
     assert main(["status", "story.html", "--format", "jsonl", "--db", db, "--include-private"]) == 0
     rows = {r["tweet_id"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
     assert rows[PRIVATE]["status"] == "deleted"
