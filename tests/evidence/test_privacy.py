@@ -167,3 +167,18 @@ def test_takedown_lists_sealed_files_and_purge_rewrites_and_resigns_them(
     assert [h["action"] for h in history] == ["takedown", "purged"]
     assert history[0]["files"] == [f"warc/{WARC_NAME}", "wacz/before.wacz"]
     assert key.exists()
+
+
+def test_check_shows_a_private_post_withheld(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.conftest import SEEDS
+
+    mtracey = "1900552767535903689"
+    db = tmp_path / "state.db"
+    with Store(db) as store:
+        store.record_privacy(mtracey, "private", "asked by the author")
+    seed = str(SEEDS / "zerohedge-putin-kursk-flattened-embeds.txt")
+    assert main(["check", "--simx", "seed", "--db", str(db), "--format", "jsonl", seed]) == 0
+    rows = {r["tweet_id"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert rows[mtracey]["status"] == "private" and "asked by the author" in rows[mtracey]["reasons"][0]
+    assert rows[mtracey]["quoted_text"] is None
+    assert any(r["status"] != "private" for r in rows.values())

@@ -253,3 +253,24 @@ def test_recomputed_hashes_without_the_key_fail_the_signature(sealed: Path, tmp_
     assert any(p.startswith("signature:") for p in problems), problems
     assert any(p.startswith("timestamp from") for p in problems), problems
     assert any("verdict differs from metadata record" in p for p in problems), problems
+
+
+def test_timestamps_count_only_trusted_roots_when_pinned(sealed: Path, tmp_path: Path, tsa: LocalTsa) -> None:
+    from archiver.evidence.timestamps import load_certificates
+
+    from .conftest import make_pki
+
+    assert verify_package(sealed, trusted_roots=load_certificates([tsa.pki.ca_pem])).ok
+    stranger = make_pki(tmp_path / "other-ca", "Some Other Root")
+    problems = verify_package(sealed, trusted_roots=load_certificates([stranger.ca_pem])).problems
+    assert any(p.startswith(f"timestamp from {tsa.url}") for p in problems), problems
+
+
+def test_export_signs_through_a_signing_server_from_the_command_line(
+    out_dir: Path, signing_server: SigningServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = out_dir / "domain.wacz"
+    flags = ["--signing-url", signing_server.url, "--signing-token", signing_server.token]
+    assert main(["export", "--wacz", str(target), *flags, str(out_dir / "warc")]) == 0
+    assert main(["verify", str(target)]) == 0
+    assert f"signed      by domain {signing_server.domain}" in capsys.readouterr().out
