@@ -811,6 +811,7 @@ def purge(ctx: click.Context, /, yes: bool, db: Path | None, out_dir: Path | Non
             click.echo(f"archiver: {len(files)} file(s) would be rewritten; run again with --yes", err=True)
             return EXIT_OK
         result = purge_files(settings.out_dir, posts, evidence_options(settings, store))
+        store.forget_sealed(result.dropped_ids)
         for post in found:
             store.record_privacy(post, "purged", "records removed by archiver purge", files=found[post])
     click.echo(

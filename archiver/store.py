@@ -430,6 +430,11 @@ class Store:
         ).fetchall()
         return [dict(r) | {"files": json.loads(r["files"] or "[]")} for r in rows]
 
+    def forget_sealed(self, record_ids: Sequence[str]) -> None:
+        """Records purged from the sealed WARCs: no later revisit may point at them."""
+        with self._transaction() as db:
+            db.executemany("DELETE FROM digests WHERE record_id = ?", [(r,) for r in record_ids])
+
     def withheld_posts(self) -> dict[str, dict[str, Any]]:
         """Posts kept out of what is handed out: post id → ``state`` (``private`` or
         ``takedown``), ``reason`` and ``since``. A takedown stays; ``public`` undoes ``private``."""

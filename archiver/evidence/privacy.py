@@ -109,6 +109,7 @@ def sealed_files_with(out_dir: Path, post_ids: Sequence[str]) -> dict[str, list[
 class PurgeResult:
     rewritten: tuple[str, ...]  # files under out_dir written anew
     dropped_records: int
+    dropped_ids: tuple[str, ...] = ()  # record ids no longer in the sealed WARCs
 
 
 def purge(out_dir: Path, post_ids: Sequence[str], options: EvidenceOptions) -> PurgeResult:
@@ -120,13 +121,13 @@ def purge(out_dir: Path, post_ids: Sequence[str], options: EvidenceOptions) -> P
     found = sealed_files_with(out_dir, post_ids)
     files = sorted({f for names in found.values() for f in names})
     rewritten: list[str] = []
-    dropped = 0
+    dropped: list[str] = []
     with tempfile.TemporaryDirectory(prefix="purge-", dir=out_dir) as tmp:
         work = Path(tmp)
         for name in (f for f in files if f.startswith("warc/")):
             path = out_dir / name
             result = redact_warcs([path], post_ids, work / "warc")
-            dropped += result.dropped_records
+            dropped.extend(result.dropped_ids)
             (work / "warc" / path.name).replace(path)  # written whole first, then renamed over
             rewritten.append(name)
         withheld = dict(options.withheld) | {p: "takedown" for p in post_ids}
@@ -163,4 +164,4 @@ def purge(out_dir: Path, post_ids: Sequence[str], options: EvidenceOptions) -> P
                 description=str(meta.get("description") or ""),
             )
             rewritten.append(name)
-    return PurgeResult(tuple(rewritten), dropped)
+    return PurgeResult(tuple(rewritten), len(dropped), tuple(dropped))

@@ -18,6 +18,7 @@ from warcio.exceptions import ArchiveLoadFailed
 __all__ = ["EMBED_CHECK", "RecordInfo", "WarcDamaged", "scan_warc"]
 
 EMBED_CHECK = "urn:embed-check:"
+MAX_METADATA_BYTES = 16 * 1024 * 1024
 
 
 class WarcDamaged(Exception):
@@ -53,8 +54,8 @@ def scan_warc(stream: IO[bytes], *, check_digests: bool = False) -> Iterator[Rec
             metadata = None
             if record.rec_type == "metadata" and target.startswith(EMBED_CHECK):
                 try:
-                    metadata = json.loads(record.content_stream().read())
-                except ValueError:
+                    metadata = json.loads(record.content_stream().read(MAX_METADATA_BYTES))
+                except ValueError:  # not JSON, or longer than any verdict we write
                     metadata = {}
             iterator.read_to_end(record)
             checker = record.digest_checker

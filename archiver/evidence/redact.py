@@ -23,6 +23,7 @@ class Redaction:
     warcs: tuple[Path, ...]
     rewritten: tuple[str, ...]  # names of the files that lost records
     dropped_records: int
+    dropped_ids: tuple[str, ...] = ()
 
 
 def _records(path: Path) -> list[RecordInfo]:
@@ -49,12 +50,12 @@ def warcs_containing(warcs: Sequence[Path], post_ids: Collection[str]) -> dict[s
 def redact_warcs(warcs: Sequence[Path], post_ids: Collection[str], work_dir: Path) -> Redaction:
     """``warcs`` as they are when they hold nothing of ``post_ids``; else copies in ``work_dir``."""
     if not post_ids:
-        return Redaction(tuple(warcs), (), 0)
+        return Redaction(tuple(warcs), (), 0, ())
     indexed = [(path, _records(path)) for path in warcs]
     pages = set().union(*(page_ids_of(records, post_ids) for _, records in indexed))
     out: list[Path] = []
     rewritten: list[str] = []
-    dropped = 0
+    dropped: list[str] = []
     for path, records in indexed:
         drop = [r for r in records if r.page_id in pages or r.post_id in post_ids]
         if not drop:
@@ -67,7 +68,7 @@ def redact_warcs(warcs: Sequence[Path], post_ids: Collection[str], work_dir: Pat
             for record in keep:
                 source.seek(record.offset)
                 target.write(source.read(record.length))
-        dropped += len(drop)
+        dropped.extend(r.record_id for r in drop)
         rewritten.append(path.name)
         out.append(copy)  # even when only its warcinfo is left: a run of private posts still packages
-    return Redaction(tuple(out), tuple(rewritten), dropped)
+    return Redaction(tuple(out), tuple(rewritten), len(dropped), tuple(dropped))

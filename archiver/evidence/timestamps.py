@@ -196,27 +196,31 @@ def _one(
         .cert_request(cert_request=True)
         .build()
     )
-    with httpx.Client(timeout=timeout, verify=verify, follow_redirects=False) as client:
-        reply = client.post(
-            url, content=request.as_bytes(), headers={"Content-Type": "application/timestamp-query"}
-        )
-    if reply.status_code != 200:
-        raise ValueError(f"HTTP {reply.status_code}")
-    if len(reply.content) > MAX_REPLY_BYTES:
-        raise ValueError("reply too large")
-    response = decode_timestamp_response(reply.content)
+    headers = {"Content-Type": "application/timestamp-query"}
+    body = b""
+    with (
+        httpx.Client(timeout=timeout, verify=verify, follow_redirects=False) as client,
+        client.stream("POST", url, content=request.as_bytes(), headers=headers) as reply,
+    ):
+        if reply.status_code != 200:
+            raise ValueError(f"HTTP {reply.status_code}")
+        for chunk in reply.iter_bytes():
+            body += chunk
+            if len(body) > MAX_REPLY_BYTES:
+                raise ValueError("reply too large")
+    response = decode_timestamp_response(body)
     if response.tst_info.nonce != request.nonce:
         raise ValueError("the reply's nonce is not ours")
     leaf = _leaf(response)
     if leaf is None:
         raise ValueError("the reply carries no TSA certificate")
     chain = _chain(leaf, list(extra))
-    check = verify_tsr(url, reply.content, digest, chain)
+    check = verify_tsr(url, body, digest, chain)
     if not check.ok:
         raise ValueError(str(check.problem))
     return {
         "tsa": url,
         "time": check.time,
-        "token": base64.b64encode(reply.content).decode("ascii"),
+        "token": base64.b64encode(body).decode("ascii"),
         "chain": [_pem(c) for c in chain],
     }

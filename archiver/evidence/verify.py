@@ -259,8 +259,18 @@ def _verdicts(
     return dict(sorted(counts.items()))
 
 
+def _safe(text: object) -> str:
+    """Text from the package (names, URLs, problems) with control characters made visible:
+    a hostile package must not drive the recipient's terminal."""
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in str(text))
+
+
 def certificate(result: Verification) -> str:
     """A short human certificate: what, when, signed by, timestamped by, verdicts by status."""
+    return "\n".join(_safe(line) for line in _certificate_lines(result))
+
+
+def _certificate_lines(result: Verification) -> list[str]:
     lines = [f"embed-archiver evidence check: {Path(result.path).name}"]
     lines.append(f"  package     {result.package_hash or '?'} (hash of datapackage.json)")
     lines.append(f"  created     {result.created or '?'}")
@@ -290,4 +300,4 @@ def certificate(result: Verification) -> str:
     else:
         lines.append(f"  result      FAILED: {len(result.problems)} problem(s)")
         lines.extend(f"    - {problem}" for problem in result.problems)
-    return "\n".join(lines)
+    return lines

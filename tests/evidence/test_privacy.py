@@ -27,6 +27,11 @@ def _contents(package: Path) -> dict[str, bytes]:
     return found
 
 
+def records_of(out_dir: Path) -> list:  # type: ignore[type-arg]
+    with (out_dir / "warc" / WARC_NAME).open("rb") as stream:
+        return list(scan_warc(stream))
+
+
 def _export(out_dir: Path, name: str, *flags: str) -> Path:
     target = out_dir / "wacz" / name
     code = main(
@@ -153,7 +158,14 @@ def test_takedown_lists_sealed_files_and_purge_rewrites_and_resigns_them(
     assert main(["purge", "--db", db, "--out", str(out_dir)]) == 0  # without --yes: only lists
     with (out_dir / "warc" / WARC_NAME).open("rb") as stream:
         assert PRIVATE in {r.post_id for r in scan_warc(stream)}
+    response = next(r for r in records_of(out_dir) if r.rec_type == "response" and PRIVATE in r.target)
+    with Store(out_dir / "archiver.db") as store:  # as if a later run could revisit its bytes
+        store.index_sealed(
+            [(response.target, "sha1:X", WARC_NAME, response.record_id, "2026-12-04T12:00:00Z")]
+        )
     assert main(["purge", "--yes", "--db", db, "--out", str(out_dir)]) == 0
+    with Store(out_dir / "archiver.db") as store:
+        assert store.sealed_copy(response.target, "sha1:X") is None
     with (out_dir / "warc" / WARC_NAME).open("rb") as stream:
         records = list(scan_warc(stream))
     assert PRIVATE not in {r.post_id for r in records} and "1900000000000000001" in {

@@ -274,3 +274,19 @@ def test_export_signs_through_a_signing_server_from_the_command_line(
     assert main(["export", "--wacz", str(target), *flags, str(out_dir / "warc")]) == 0
     assert main(["verify", str(target)]) == 0
     assert f"signed      by domain {signing_server.domain}" in capsys.readouterr().out
+
+
+def test_the_certificate_never_passes_control_characters_from_a_hostile_package(
+    sealed: Path, tmp_path: Path
+) -> None:
+    from archiver.evidence.verify import certificate
+
+    with zipfile.ZipFile(sealed) as package:
+        digest = json.loads(package.read("datapackage-digest.json"))
+    digest["timestamps"][0]["tsa"] = "\x1b[2J\x1b]0;owned\x07https://tsa.example"
+    hostile = _rezip(
+        sealed, tmp_path / "hostile.wacz", {"datapackage-digest.json": json.dumps(digest).encode()}
+    )
+    text = certificate(verify_package(hostile))
+    assert "\x1b" not in text and "\x07" not in text
+    assert "\\x1b[2J" in text
