@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 CHROMIUM ?= /usr/bin/chromium
 APT := DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: setup system chromium pywb demo test check bench eval clean
+.PHONY: setup system chromium openssl pywb demo test check bench eval clean
 
 system:
 	@python3 -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null || \
@@ -34,7 +34,10 @@ demo: setup chromium
 pywb:
 	bash scripts/setup_pywb.sh .tools/pywb
 
-test: setup chromium pywb
+openssl:
+	@command -v openssl >/dev/null || { $(APT) update -qq && $(APT) install -y -qq openssl; }
+
+test: setup chromium pywb openssl
 	ARCHIVER_PYWB=.tools/pywb ARCHIVER_REQUIRE_PYWB=1 $(PY) -m pytest -q
 
 check: setup

@@ -18,11 +18,13 @@ from typing import Any
 
 from archiver import report
 from archiver.archive import ArchivedTweet, ArchiveResult, archive_refs
-from archiver.capture.wacz import pages_from_warcs, write_wacz
+from archiver.capture.wacz import pages_from_warcs
 from archiver.capture.warc import WarcFile, read_records
 from archiver.check import CheckedRef, check_refs
 from archiver.config import Settings
 from archiver.errors import ScanError, StoreError
+from archiver.evidence.package import evidence_options, package_wacz
+from archiver.evidence.privacy import omit_rows
 from archiver.html_report import render_report
 from archiver.inputs import Article, iter_articles
 from archiver.lock import lock_for
@@ -224,11 +226,20 @@ def _locked_archive(
     return ArchiveRun(result, scanned.errors)
 
 
-def export_wacz(output: Path, inputs: Iterable[Path], since: str | None = None) -> Path:
+def export_wacz(
+    output: Path,
+    inputs: Iterable[Path],
+    since: str | None = None,
+    *,
+    settings: Settings | None = None,
+    include_private: bool = False,
+) -> Path:
     """Package WARC files (or folders of them) into one WACZ, a page per captured tweet.
 
     ``since`` (``YYYY-MM-DD`` or a longer ISO time) keeps only the files written from then on,
-    by the timestamp in their names (a month of archives for researchers).
+    by the timestamp in their names (a month of archives for researchers). Private and taken
+    down posts (in the state database) are left out; ``include_private`` keeps the private
+    ones, flagged, and says so in the package. Signed and timestamped as configured.
     """
     warcs: list[Path] = []
     for item in inputs:
@@ -239,7 +250,14 @@ def export_wacz(output: Path, inputs: Iterable[Path], since: str | None = None) 
     if since is not None:
         floor = "".join(c for c in since if c.isdigit())
         warcs = [w for w in warcs if _name_stamp(w) >= floor[: len(_name_stamp(w))]]
-    return write_wacz(warcs, pages_from_warcs(warcs), output)
+    settings = settings or Settings()
+    store = Store(settings.db_path) if settings.use_db and settings.db_path.exists() else None
+    try:
+        options = evidence_options(settings, store, include_private=include_private)
+    finally:
+        if store is not None:
+            store.close()
+    return package_wacz(warcs, pages_from_warcs(warcs), output, options)
 
 
 def _name_stamp(warc: Path) -> str:
@@ -257,14 +275,17 @@ def write_report(
     since: str | None = None,
     run_id: int | None = None,
     article: str | None = None,
+    include_private: bool = False,
 ) -> Path | None:
     """Write the report (``html``, ``json`` or ``csv``) of the latest verdict per reference.
 
     JSON and CSV go to ``output`` or stdout; HTML to ``output`` or ``out_dir/reports/``.
-    Returns the file written, None for stdout.
+    Returns the file written, None for stdout. Private and taken-down posts are left out
+    (counted in the summary); ``include_private`` keeps the private ones, flagged.
     """
     rows = [report.flat_check(r) for r in store.latest_checks(run_id=run_id, since=since, article=article)]
-    summary = report.summarise(rows)
+    rows, withheld = omit_rows(rows, store.withheld_posts(), include_private=include_private)
+    summary = report.summarise(rows) | {"withheld": withheld, "include_private": include_private}
     generated = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     if fmt == "html":
         path = output or out_dir / "reports" / f"report-{generated.replace(':', '')}.html"

@@ -23,12 +23,12 @@ from archiver import __version__
 from archiver.capture.browser import Browser, BrowserOptions
 from archiver.capture.fence import DeadProxy, fence_article
 from archiver.capture.page import PageCapture, capture_page
-from archiver.capture.wacz import write_wacz
 from archiver.capture.warc import WarcRoller, recover_open_files, warc_date
 from archiver.check import CheckedRef, check_refs
 from archiver.compare import media_key
 from archiver.config import Settings
 from archiver.errors import CaptureError
+from archiver.evidence.package import evidence_options, package_wacz
 from archiver.media import digest_image
 from archiver.models import EmbedRef, Evidence, Verdict
 from archiver.net.exchange import Exchange
@@ -247,10 +247,11 @@ async def archive_refs(
     wacz = None
     if make_wacz and warcs and tweets:
         description = "depends on: " + ", ".join(depends_on) if depends_on else ""
-        wacz = write_wacz(
+        wacz = package_wacz(
             list(warcs),
             _pages(tweets, rows),
             out_dir / "wacz" / f"embeds-{run_id}.wacz",
+            evidence_options(settings, store),
             description=description,
         )
     return ArchiveResult(tuple(rows), tuple(tweets), warcs, wacz, recovered, records.revisits)

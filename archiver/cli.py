@@ -178,6 +178,62 @@ def _network_settings(
     return _settings(ctx, **given, **flags)
 
 
+def _given(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """None or an empty tuple: the flag was not given (the config file and environment decide)."""
+    return value if value not in (None, ()) else NOT_GIVEN
+
+
+def _evidence_flags(command: Any) -> Any:
+    """How packages are signed and timestamped (also ``signing_key``, ``tsa``… in the config)."""
+    options = [
+        click.option(
+            "--key",
+            "signing_key",
+            type=click.Path(dir_okay=False, path_type=Path),
+            callback=_given,
+            help="Signing key (default ~/.config/embed-archiver/signing-key.pem, used when it exists).",
+        ),
+        click.option(
+            "--signing-url", callback=_given, help="An authsign-compatible server to sign with (domain mode)."
+        ),
+        click.option("--signing-token", callback=_given, help="Bearer token for --signing-url."),
+        click.option(
+            "--tsa",
+            multiple=True,
+            metavar="URL",
+            callback=_given,
+            help="An RFC 3161 timestamp authority to stamp packages (repeatable).",
+        ),
+        click.option(
+            "--tsa-certs",
+            multiple=True,
+            metavar="PEM",
+            callback=_given,
+            help="Root and intermediate certificates of the TSAs' chains (repeatable).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+_INCLUDE_PRIVATE = click.option(
+    "--include-private",
+    is_flag=True,
+    help="Include posts marked private (the operator's own use; recorded in the output).",
+)
+
+
+def _withhold(settings: Settings, rows: list[dict[str, Any]], include_private: bool) -> list[dict[str, Any]]:
+    """``rows`` with private and taken-down posts shown as withheld (from the state database)."""
+    from archiver.evidence.privacy import mask_rows
+
+    if not settings.use_db or not settings.db_path.exists():
+        return rows
+    with Store(settings.db_path) as store:
+        return mask_rows(rows, store.withheld_posts(), include_private=include_private)
+
+
 @contextmanager
 def _maybe_simx(
     scenario: str | None, phase: int, settings: Settings, with_spki: bool = False
@@ -230,6 +286,7 @@ def _statuses(value: str | None) -> frozenset[Status]:
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder, where the state database lives (default: archives/).",
 )
+@_INCLUDE_PRIVATE
 @_network_options
 @click.pass_context
 def check(
@@ -242,6 +299,7 @@ def check(
     out_dir: Path | None,
     simx: str | None,
     simx_phase: int,
+    include_private: bool,
     **network: Any,
 ) -> int:
     """Is each tweet that SOURCES cite still there? Scan, resolve, probe, decide (no browser)."""
@@ -250,12 +308,13 @@ def check(
     with _maybe_simx(simx, simx_phase, settings) as run_settings:
         result = api.check(sources, run_settings, record=record)
     rows = [row.to_json() for row in result.rows]
+    shown = _withhold(settings, rows, include_private)
     if fmt == "jsonl":
-        report.write_jsonl(rows, sys.stdout)
+        report.write_jsonl(shown, sys.stdout)
     elif fmt == "csv":
-        report.write_csv(rows, (*report.SCAN_COLUMNS, *CHECK_COLUMNS), sys.stdout)
+        report.write_csv(shown, (*report.SCAN_COLUMNS, *CHECK_COLUMNS), sys.stdout)
     else:
-        report.write_check_table(rows, _console())
+        report.write_check_table(shown, _console())
     for error in result.errors:
         _error(error)
     if result.warc is not None:
@@ -281,6 +340,7 @@ def check(
 @click.option("--no-wacz", is_flag=True, help="Write WARC files only.")
 @click.option("--with-status-page", is_flag=True, help="Also capture each tweet's x.com status page.")
 @click.option("--with-article", is_flag=True, help="Also capture the article page (inputs given as URLs).")
+@_evidence_flags
 @_network_options
 @click.pass_context
 def archive(
@@ -343,13 +403,37 @@ def archive(
     help="The WACZ file to write.",
 )
 @click.option("--since", help="Only WARC files written from this date or time on (ISO 8601).")
+@_INCLUDE_PRIVATE
+@_evidence_flags
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="The state database.")
 @click.argument("inputs", nargs=-1, type=click.Path(exists=True, path_type=Path))
-def export(output: Path, since: str | None, inputs: tuple[Path, ...]) -> int:
-    """Package WARC files (default: archives/warc) into one WACZ for researchers."""
+@click.pass_context
+def export(
+    ctx: click.Context,
+    /,
+    output: Path,
+    since: str | None,
+    include_private: bool,
+    db: Path | None,
+    inputs: tuple[Path, ...],
+    **evidence: Any,
+) -> int:
+    """Package WARC files (default: archives/warc) into one WACZ for researchers.
+
+    Posts marked private or taken down are left out; the package is signed when a key exists
+    (or --signing-url is given) and timestamped by each --tsa.
+    """
     for item in inputs:
         if not (item.is_dir() or item.is_file()):
             raise click.BadParameter(f"{item}: not a regular file or folder", param_hint="INPUTS")
-    written = api.export_wacz(output, inputs or (Path("archives/warc"),), since=since)
+    settings = _settings(ctx, db=db or NOT_GIVEN, **evidence)
+    written = api.export_wacz(
+        output,
+        inputs or (Path("archives/warc"),),
+        since=since,
+        settings=settings,
+        include_private=include_private,
+    )
     click.echo(f"archiver: wrote {written}", err=True)
     return EXIT_OK
 
@@ -393,11 +477,23 @@ def history(ctx: click.Context, /, tweet: str, fmt: str, db: Path | None, out_di
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @_DB_OPTION
 @_OUT_OPTION
+@_INCLUDE_PRIVATE
 @click.pass_context
-def status(ctx: click.Context, /, article: str, fmt: str, db: Path | None, out_dir: Path | None) -> int:
+def status(
+    ctx: click.Context,
+    /,
+    article: str,
+    fmt: str,
+    db: Path | None,
+    out_dir: Path | None,
+    include_private: bool,
+) -> int:
     """An article's embeds with their latest verdicts (ARTICLE as it was given to check/archive)."""
+    from archiver.evidence.privacy import mask_rows
+
     with _store(ctx, db, out_dir) as store:
         rows = [report.flat_check(r) for r in store.article_status(article)]
+        rows = mask_rows(rows, store.withheld_posts(), include_private=include_private)
     if not rows:
         _error(f"no checks recorded for {article}")
         return EXIT_PARTIAL
@@ -424,6 +520,7 @@ def status(ctx: click.Context, /, article: str, fmt: str, db: Path | None, out_d
 @click.option("--article", help="Only this article.")
 @_DB_OPTION
 @_OUT_OPTION
+@_INCLUDE_PRIVATE
 @click.pass_context
 def report_command(
     ctx: click.Context,
@@ -435,12 +532,20 @@ def report_command(
     article: str | None,
     db: Path | None,
     out_dir: Path | None,
+    include_private: bool,
 ) -> int:
     """Report the latest verdict of every reference: HTML with screenshots, JSON or CSV."""
     settings = _settings(ctx, db=db or NOT_GIVEN, out_dir=out_dir or NOT_GIVEN)
     with _store(ctx, db, out_dir) as store:
         written = api.write_report(
-            store, settings.out_dir, fmt, output, since=since, run_id=run_id, article=article
+            store,
+            settings.out_dir,
+            fmt,
+            output,
+            since=since,
+            run_id=run_id,
+            article=article,
+            include_private=include_private,
         )
     if written is not None:
         click.echo(f"archiver: report written to {written}", err=True)
@@ -459,6 +564,7 @@ def report_command(
 @click.option("--chromium", help="Path of the Chromium binary (default /usr/bin/chromium).")
 @click.option("--capture-concurrency", type=int, help="Browser captures at once (default 2).")
 @click.option("--capture-timeout", type=float, help="Seconds one capture may take (default 30).")
+@_evidence_flags
 @_network_options
 @click.pass_context
 def run(
@@ -545,6 +651,217 @@ def simx(scenario: str, host: str, port: int, phase: int, workdir: Path) -> int:
                 time.sleep(3600)
         except KeyboardInterrupt:
             pass
+    return EXIT_OK
+
+
+# -- evidence: keys, verify, privacy and takedown -------------------------------------------------
+
+
+@cli.group()
+def keys() -> None:
+    """The signing key that signs every package once it exists (anonymous mode)."""
+
+
+@keys.command("init")
+@click.option(
+    "--key",
+    "key_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write it (default ~/.config/embed-archiver/signing-key.pem).",
+)
+@click.option("--force", is_flag=True, help="Replace an existing key (packages it signed stay valid).")
+def keys_init(key_path: Path | None, force: bool) -> int:
+    """Make an ECDSA P-256 signing key (file mode 0600) and print its public half."""
+    from archiver.evidence.keys import init_key, key_fingerprint, load_private_key, public_key_b64
+
+    written = init_key(key_path, force=force)
+    public = public_key_b64(load_private_key(written).public_key())
+    click.echo(f"archiver: wrote {written} (0600); public key {key_fingerprint(public)}", err=True)
+    click.echo(_public_pem(written), nl=False)
+    return EXIT_OK
+
+
+@keys.command("show")
+@click.option("--key", "key_path", type=click.Path(dir_okay=False, path_type=Path), help="The key file.")
+def keys_show(key_path: Path | None) -> int:
+    """Print the public key (PEM) to hand to recipients, who pin it with `verify --public-key`."""
+    from archiver.evidence.keys import default_key_path
+
+    path = key_path or default_key_path()
+    if not path.exists():
+        raise click.ClickException(f"{path}: no signing key (archiver keys init)")
+    click.echo(_public_pem(path), nl=False)
+    return EXIT_OK
+
+
+def _public_pem(path: Path) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    from archiver.evidence.keys import load_private_key
+
+    public = load_private_key(path).public_key()
+    return public.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode("ascii")
+
+
+@cli.command()
+@click.argument("package", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--public-key",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The signer's public key (PEM) as you were given it: any other key fails.",
+)
+@click.option(
+    "--trusted-root",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Only these root certificates (PEM) count for timestamps and domain signatures.",
+)
+def verify(package: Path, fmt: str, public_key: Path | None, trusted_root: tuple[Path, ...]) -> int:
+    """Check PACKAGE (a WACZ) offline: hashes, WARC digests, signature, timestamps, verdicts.
+
+    Prints a short certificate; exits 1 naming every mismatch.
+    """
+    from archiver.evidence.keys import load_public_key, public_key_b64
+    from archiver.evidence.timestamps import load_certificates
+    from archiver.evidence.verify import certificate, verify_package
+
+    expected = public_key_b64(load_public_key(public_key)) if public_key else None
+    result = verify_package(package, expected_key=expected, trusted_roots=load_certificates(trusted_root))
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), indent=1))
+    else:
+        click.echo(certificate(result))
+    return EXIT_OK if result.ok else EXIT_PARTIAL
+
+
+def _post_id(post: str) -> str:
+    link = classify(post)
+    post_id = link.tweet_id if link is not None and link.tweet_id else post.strip()
+    if not post_id.isdigit():
+        raise click.BadParameter(f"{post!r} is neither a post id nor a status URL", param_hint="POST")
+    return post_id
+
+
+def _privacy_store(ctx: click.Context, db: Path | None, out_dir: Path | None) -> tuple[Store, Settings]:
+    settings = _settings(ctx, db=db or NOT_GIVEN, out_dir=out_dir or NOT_GIVEN)
+    return Store(settings.db_path), settings
+
+
+_REASON = click.option("--reason", required=True, help="Why (kept, dated, in the history).")
+
+
+def _privacy_command(action: str, doc: str) -> Any:
+    @_REASON
+    @_DB_OPTION
+    @_OUT_OPTION
+    @click.argument("post")
+    @click.pass_context
+    def command(ctx: click.Context, /, post: str, reason: str, db: Path | None, out_dir: Path | None) -> int:
+        store, _ = _privacy_store(ctx, db, out_dir)
+        with store:
+            entry = store.record_privacy(_post_id(post), action, reason)
+        click.echo(f"archiver: {entry['post_id']} {action} at {entry['at']}: {reason}", err=True)
+        return EXIT_OK
+
+    command.__doc__ = doc
+    return cli.command(action)(command)
+
+
+_privacy_command(
+    "private",
+    "Withhold POST (an id or status URL) from exports, reports and check/status output.\n\n"
+    "Its captures stay in the WARCs; --include-private shows it to the operator.",
+)
+_privacy_command("public", "Undo `private` for POST: it is handed out again.")
+
+
+@cli.command()
+@click.argument("post")
+@_REASON
+@_DB_OPTION
+@_OUT_OPTION
+@click.pass_context
+def takedown(ctx: click.Context, /, post: str, reason: str, db: Path | None, out_dir: Path | None) -> int:
+    """A takedown request for POST: never exported again; lists the sealed files that hold it.
+
+    Those files are left as they are until `archiver purge` rewrites them.
+    """
+    from archiver.evidence.privacy import sealed_files_with
+
+    store, settings = _privacy_store(ctx, db, out_dir)
+    post_id = _post_id(post)
+    files = sealed_files_with(settings.out_dir, [post_id]).get(post_id, [])
+    with store:
+        entry = store.record_privacy(post_id, "takedown", reason, files=files)
+    click.echo(f"archiver: {post_id} taken down at {entry['at']}: {reason}", err=True)
+    for name in files:
+        click.echo(str(settings.out_dir / name))
+    if files:
+        click.echo(
+            f"archiver: {len(files)} sealed file(s) still hold it; `archiver purge` rewrites them", err=True
+        )
+    return EXIT_OK
+
+
+@cli.command()
+@click.option("--yes", is_flag=True, help="Rewrite the files (without it: only list what would change).")
+@_evidence_flags
+@_DB_OPTION
+@_OUT_OPTION
+@click.pass_context
+def purge(ctx: click.Context, /, yes: bool, db: Path | None, out_dir: Path | None, **evidence: Any) -> int:
+    """Rewrite the sealed WARC and WACZ files that hold taken-down posts, without their records.
+
+    Each WACZ rewritten is sealed (signed, timestamped) again; each rewrite is in the history.
+    """
+    from archiver.evidence.package import evidence_options
+    from archiver.evidence.privacy import purge as purge_files
+    from archiver.evidence.privacy import sealed_files_with
+
+    settings = _settings(ctx, db=db or NOT_GIVEN, out_dir=out_dir or NOT_GIVEN, **evidence)
+    with Store(settings.db_path) as store:
+        withheld = store.withheld_posts()
+        posts = sorted(p for p, state in withheld.items() if state["state"] == "takedown")
+        found = sealed_files_with(settings.out_dir, posts)
+        files = sorted({f for names in found.values() for f in names})
+        for name in files:
+            click.echo(str(settings.out_dir / name))
+        if not files:
+            click.echo("archiver: no sealed file holds a taken-down post", err=True)
+            return EXIT_OK
+        if not yes:
+            click.echo(f"archiver: {len(files)} file(s) would be rewritten; run again with --yes", err=True)
+            return EXIT_OK
+        result = purge_files(settings.out_dir, posts, evidence_options(settings, store))
+        store.forget_sealed(result.dropped_ids)
+        for post in found:
+            store.record_privacy(post, "purged", "records removed by archiver purge", files=found[post])
+    click.echo(
+        f"archiver: rewrote {len(result.rewritten)} file(s), {result.dropped_records} record(s) removed",
+        err=True,
+    )
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("post", required=False)
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@_DB_OPTION
+@_OUT_OPTION
+@click.pass_context
+def privacy(ctx: click.Context, /, post: str | None, fmt: str, db: Path | None, out_dir: Path | None) -> int:
+    """The dated privacy and takedown history (of POST, or of every post)."""
+    with _store(ctx, db, out_dir) as store:
+        entries = store.privacy_history(_post_id(post) if post else None)
+    if fmt == "jsonl":
+        report.write_jsonl(entries, sys.stdout)
+    else:
+        for entry in entries:
+            files = f" ({len(entry['files'])} file(s))" if entry["files"] else ""
+            click.echo(f"{entry['at']}  {entry['post_id']}  {entry['action']:<8}  {entry['reason']}{files}")
     return EXIT_OK
 
 

@@ -85,6 +85,12 @@ class Settings:
     # State
     db: Path | None = None  # the state database; None: archiver.db in out_dir
     use_db: bool = True  # remember checks across runs
+    # Evidence: signing and trusted timestamps of packages (archiver/evidence)
+    signing_key: Path | None = None  # None: ~/.config/embed-archiver/signing-key.pem when it exists
+    signing_url: str | None = None  # an authsign-compatible server (domain signing)
+    signing_token: str | None = None
+    tsa: tuple[str, ...] = ()  # RFC 3161 timestamp authorities, asked in turn
+    tsa_certs: tuple[str, ...] = ()  # PEM files: the TSAs' roots and intermediates
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -157,6 +163,9 @@ def _coerce(values: Mapping[str, Any]) -> dict[str, Any]:
                 out[name] = tuple(
                     item if isinstance(item, tuple) else parse_resolve(str(item)) for item in items if item
                 )
+            elif kind == "tuple[str, ...]":
+                items = value.split(",") if isinstance(value, str) else value
+                out[name] = tuple(str(item).strip() for item in items if str(item).strip())
             elif kind.startswith("Path"):
                 out[name] = Path(value) if value not in (None, "") else None
             elif kind == "bool":

@@ -79,6 +79,12 @@ def render_report(
     for status, count in summary["by_status"].items():
         parts.append(f"<div class='count'><b>{count}</b>{_badge(status)}</div>")
     parts.append("</div>")
+    if summary.get("withheld"):
+        parts.append(
+            f"<p class='meta'>{int(summary['withheld'])} reference(s) withheld (private or taken down).</p>"
+        )
+    if summary.get("include_private"):
+        parts.append("<p class='meta'>Private posts included on the operator's request.</p>")
     changed = summary["changed"]
     parts.append(f"<h2>Changed since the previous check ({len(changed)})</h2>")
     if changed:
@@ -117,6 +123,8 @@ def _embed(
     )
     quote = row.get("quoted_text")
     body = [head]
+    if row.get("private"):
+        body.append(f"<p><b>Private</b> (not for handing out): {_e(row.get('private_reason'))}</p>")
     if row.get("url"):
         body.append(f"<div class='meta'><a href='{_e(row['url'])}'>{_e(row['url'])}</a></div>")
     body.append(

@@ -363,7 +363,15 @@ def _summary(
         "bytes_written": sum(w.stat().st_size for w in warcs if w.exists()),
         "revisits": result.revisits if result else 0,
         "wacz": str(result.wacz) if result and result.wacz else None,
+        "evidence": _evidence_line(result.wacz) if result and result.wacz else None,
     }
+
+
+def _evidence_line(wacz: Path) -> str:
+    """How the run's package is sealed: signed or not, timestamped or not (said once)."""
+    from archiver.evidence.package import summary_line
+
+    return summary_line(wacz)
 
 
 def _notify(url: str, summary: Mapping[str, Any], log: EventLog) -> None:
@@ -396,6 +404,10 @@ out_dir = "archives"            # WARC, WACZ, reports and archiver.db go here
 # capture_timeout = 30          # seconds one capture may take
 # max_input_bytes = 20971520    # articles larger than this are refused
 # chromium = "/usr/bin/chromium"
+# signing_key = "~/.config/embed-archiver/signing-key.pem"   # used when it exists (archiver keys init)
+# signing_url = "https://signer.example.org/sign"   # or an authsign-compatible server (domain mode)
+# tsa = ["https://freetsa.org/tsr"]          # RFC 3161 timestamp authorities
+# tsa_certs = ["freetsa-cacert.pem"]         # their root (and intermediate) certificates
 
 [sources]
 paths = ["articles/"]           # files, folders, globs ("site/**/*.html")

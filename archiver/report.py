@@ -211,6 +211,7 @@ def write_archive_summary(result: Any, console: Console) -> None:
         console.print(f"WARC  {markup(warc)}")
     if result.wacz is not None:
         console.print(f"WACZ  {markup(result.wacz)}")
+        console.print(f"      {markup(summary_line(result.wacz))}")
         console.print(
             "Open the WACZ in ReplayWeb.page (https://replayweb.page, load the file), or in pywb: "
             "wb-manager init c && wb-manager add c --unpack-wacz FILE.wacz && wayback"

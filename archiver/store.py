@@ -93,7 +93,22 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE tweets ADD COLUMN unknown_streak INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE tweets ADD COLUMN last_capture_fingerprint TEXT;
     """,
+    # 3: privacy and takedown, one dated entry per change (archiver private/public/takedown/purge)
+    """
+    CREATE TABLE post_privacy (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        post_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at TEXT NOT NULL,
+        files TEXT
+    );
+    CREATE INDEX post_privacy_by_post ON post_privacy (platform, post_id, id);
+    """,
 )
+
+PRIVACY_ACTIONS = ("private", "public", "takedown", "purged")
 
 
 def _now() -> str:
@@ -440,6 +455,57 @@ class Store:
     def last_run(self) -> dict[str, Any] | None:
         row = self._one("SELECT * FROM runs ORDER BY id DESC LIMIT 1")
         return dict(row) if row else None
+
+    # -- privacy and takedown ----------------------------------------------------------------------
+    def record_privacy(
+        self,
+        post_id: str,
+        action: str,
+        reason: str,
+        *,
+        platform: str = "x",
+        files: Sequence[str] = (),
+        at: str | None = None,
+    ) -> dict[str, Any]:
+        """Add one dated entry (``private``, ``public``, ``takedown``, ``purged``) with its reason."""
+        if action not in PRIVACY_ACTIONS:
+            raise StoreError(f"unknown privacy action {action!r}")
+        when = at or _now()
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO post_privacy (platform, post_id, action, reason, at, files) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (platform, post_id, action, reason, when, json.dumps(list(files))),
+            )
+        return {"platform": platform, "post_id": post_id, "action": action, "reason": reason, "at": when}
+
+    def privacy_history(self, post_id: str | None = None) -> list[dict[str, Any]]:
+        """Every privacy entry (of one post, or all), oldest first."""
+        query = "SELECT platform, post_id, action, reason, at, files FROM post_privacy"
+        rows = self._db.execute(
+            query + (" WHERE post_id = ? ORDER BY id" if post_id else " ORDER BY id"),
+            (post_id,) if post_id else (),
+        ).fetchall()
+        return [dict(r) | {"files": json.loads(r["files"] or "[]")} for r in rows]
+
+    def forget_sealed(self, record_ids: Sequence[str]) -> None:
+        """Records purged from the sealed WARCs: no later revisit may point at them."""
+        with self._transaction() as db:
+            db.executemany("DELETE FROM digests WHERE record_id = ?", [(r,) for r in record_ids])
+
+    def withheld_posts(self) -> dict[str, dict[str, Any]]:
+        """Posts kept out of what is handed out: post id → ``state`` (``private`` or
+        ``takedown``), ``reason`` and ``since``. A takedown stays; ``public`` undoes ``private``."""
+        out: dict[str, dict[str, Any]] = {}
+        for entry in self.privacy_history():
+            post, action = entry["post_id"], entry["action"]
+            if out.get(post, {}).get("state") == "takedown" or action == "purged":
+                continue
+            if action == "public":
+                out.pop(post, None)
+            else:
+                out[post] = {"state": action, "reason": entry["reason"], "since": entry["at"]}
+        return out
 
 
 def _row(row: sqlite3.Row) -> dict[str, Any]:

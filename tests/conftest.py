@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -82,9 +83,26 @@ def no_real_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def scratch_home_for_the_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Module fixtures too run with a scratch $HOME: the default signing key lives under it."""
+    import os
+
+    saved = os.environ.get("HOME")
+    os.environ["HOME"] = str(tmp_path_factory.mktemp("home"))
+    yield
+    if saved is None:
+        os.environ.pop("HOME", None)
+    else:
+        os.environ["HOME"] = saved
+
+
 @pytest.fixture(autouse=True)
 def run_in_a_scratch_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Commands default to archives/ in the current folder: never the checkout's."""
     scratch = tmp_path / "cwd"
     scratch.mkdir()
     monkeypatch.chdir(scratch)
+    home = tmp_path / "home"  # never the real home: the default signing key lives under $HOME
+    home.mkdir(exist_ok=True)
+    monkeypatch.setenv("HOME", str(home))
