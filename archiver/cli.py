@@ -178,7 +178,7 @@ def _network_settings(
     return _settings(ctx, **given, **flags)
 
 
-def _given(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+def _flag_given(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     """None or an empty tuple: the flag was not given (the config file and environment decide)."""
     return value if value not in (None, ()) else NOT_GIVEN
 
@@ -190,25 +190,27 @@ def _evidence_flags(command: Any) -> Any:
             "--key",
             "signing_key",
             type=click.Path(dir_okay=False, path_type=Path),
-            callback=_given,
+            callback=_flag_given,
             help="Signing key (default ~/.config/embed-archiver/signing-key.pem, used when it exists).",
         ),
         click.option(
-            "--signing-url", callback=_given, help="An authsign-compatible server to sign with (domain mode)."
+            "--signing-url",
+            callback=_flag_given,
+            help="An authsign-compatible server to sign with (domain mode).",
         ),
-        click.option("--signing-token", callback=_given, help="Bearer token for --signing-url."),
+        click.option("--signing-token", callback=_flag_given, help="Bearer token for --signing-url."),
         click.option(
             "--tsa",
             multiple=True,
             metavar="URL",
-            callback=_given,
+            callback=_flag_given,
             help="An RFC 3161 timestamp authority to stamp packages (repeatable).",
         ),
         click.option(
             "--tsa-certs",
             multiple=True,
             metavar="PEM",
-            callback=_given,
+            callback=_flag_given,
             help="Root and intermediate certificates of the TSAs' chains (repeatable).",
         ),
     ]

@@ -211,6 +211,8 @@ def write_archive_summary(result: Any, console: Console) -> None:
         console.print(f"WARC  {markup(warc)}")
     if result.wacz is not None:
         console.print(f"WACZ  {markup(result.wacz)}")
+        from archiver.evidence.package import summary_line  # lazy: signing libraries
+
         console.print(f"      {markup(summary_line(result.wacz))}")
         console.print(
             "Open the WACZ in ReplayWeb.page (https://replayweb.page, load the file), or in pywb: "
