@@ -112,17 +112,15 @@ def test_dns_failure_makes_the_tweet_unknown_and_the_check_goes_on(
     real = anyio.getaddrinfo
 
     async def oembed_has_no_name(host: object, *args: object, **kwargs: object) -> object:
-        if host == "publish.invalid":
+        if isinstance(host, str) and host.startswith("publish."):
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         return await real(host, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(anyio, "getaddrinfo", oembed_has_no_name)
     with SimX(load_scenario("seed")) as sim:
         settings = sim.settings(QUICK).with_changes(use_db=False)
-        broken = tuple(
-            (host, "publish.invalid", port) if host.startswith("publish.") else (host, addr, port)
-            for host, addr, port in settings.resolve
-        )
+        # oEmbed's hosts left out of --resolve: they go to DNS, which has no answer for them
+        broken = tuple(entry for entry in settings.resolve if not entry[0].startswith("publish."))
         result = check([SEEDS / "storm-liveblog-embed-forms.html"], settings.with_changes(resolve=broken))
     assert result.rows  # every reference got a verdict: the run went on
     reasons = [reason for row in result.rows for reason in row.verdict.reasons]
