@@ -168,7 +168,7 @@ def _ends_article(tag: Tag) -> bool:
     """A thematic break (``<hr>``, a ``* * *`` paragraph) followed by the site's furniture."""
     if tag.name == "p":
         text = tag.get_text().strip()
-        if len(text) > _MAX_BREAK_TEXT or len(text) < 3 or text.strip("*-_—· ") or not text:
+        if not 3 <= len(text) <= _MAX_BREAK_TEXT or text.strip("*-_—· "):
             return False
     elif tag.name != "hr":
         return False
