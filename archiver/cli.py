@@ -26,6 +26,7 @@ from archiver import api, report
 from archiver.check import CHECK_COLUMNS
 from archiver.config import NOT_GIVEN, Settings, load_settings
 from archiver.errors import ArchiverError
+from archiver.lock import lock_for
 from archiver.models import Status
 from archiver.safetext import plain
 from archiver.scan.urls import classify
@@ -837,7 +838,8 @@ def purge(ctx: click.Context, /, yes: bool, db: Path | None, out_dir: Path | Non
         if not yes:
             click.echo(f"archiver: {len(files)} file(s) would be rewritten; run again with --yes", err=True)
             return EXIT_OK
-        result = purge_files(settings.out_dir, posts, evidence_options(settings, store))
+        with lock_for(settings, "purge", writes_out=True):  # no run may write while files are rewritten
+            result = purge_files(settings.out_dir, posts, evidence_options(settings, store))
         store.forget_sealed(result.dropped_ids)
         for post in found:
             store.record_privacy(post, "purged", "records removed by archiver purge", files=found[post])
