@@ -98,8 +98,8 @@ def one_run(
 ) -> dict[str, object]:
     process, described = start_in_process(scenario, workdir, phase)
     try:
-        base = Settings(out_dir=out, retries=2, backoff=0.05, capture_concurrency=2)
-        settings = settings_for(described, base)
+        defaults = Settings(out_dir=out, retries=2, backoff=0.05, capture_concurrency=2)
+        settings = settings_for(described, defaults)
         job = JobConfig(sources=Sources(feeds=(f"{base}/feed.xml",)))
         started = time.perf_counter()
         outcome = run_job(
