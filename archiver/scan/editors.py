@@ -19,7 +19,7 @@ import html
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from archiver.models import EmbedRef, Location, RefKind
@@ -80,16 +80,7 @@ def substack_card_ref(
             fields = {k: v for k, v in decoded.items() if isinstance(v, str)}
     card = _card_from_fields(fields, _photo_links(attrs or ""))
     if card.tweet_id is None and fallback is not None and fallback.kind is LinkKind.STATUS:
-        card = _Card(
-            tweet_id=fallback.tweet_id,
-            url=fallback.canonical,
-            handle=card.handle or fallback.handle,
-            name=card.name,
-            date=card.date,
-            text=card.text,
-            pics=card.pics,
-            tcos=card.tcos,
-        )
+        card = _with_status(card, fallback)
     if card.tweet_id is None:
         return None
     if card.text is None and inner_text.strip():
@@ -249,17 +240,7 @@ def _with_id_from_next_link(card: _Card, text: str, pos: int) -> _Card:
     """A JSON tail cut before its ``url``: the card's header link follows the marker."""
     for found in find_links(text[pos : pos + _MAX_CARD // 4]):
         if found.link.kind is LinkKind.STATUS:
-            link = found.link
-            return _Card(
-                tweet_id=link.tweet_id,
-                url=link.canonical,
-                handle=card.handle or link.handle,
-                name=card.name,
-                date=card.date,
-                text=card.text,
-                pics=card.pics,
-                tcos=card.tcos,
-            )
+            return _with_status(card, found.link)
     return card
 
 
@@ -286,6 +267,11 @@ def _unescape_json(value: str) -> str:
     except ValueError:
         return value
     return decoded if isinstance(decoded, str) else value
+
+
+def _with_status(card: _Card, link: XLink) -> _Card:
+    """The card with the id and URL of the status link found beside it."""
+    return replace(card, tweet_id=link.tweet_id, url=link.canonical, handle=card.handle or link.handle)
 
 
 def _ref(card: _Card, article: str, location: Location, offset: int) -> EmbedRef:
