@@ -177,24 +177,22 @@ def archive(
     sources: Iterable[str | Path],
     settings: Settings | None = None,
     *,
-    trusted_spki: tuple[str, ...] = (),
     make_wacz: bool = True,
     on_captured: Callable[[ArchivedTweet], None] | None = None,
 ) -> ArchiveRun:
     """Scan, probe and capture every cited tweet in a real browser into WARC (and WACZ).
 
-    Output goes under ``settings.out_dir``: ``warc/``, ``wacz/``. ``trusted_spki`` names extra
-    CAs Chromium may trust (the simulator's), by the SHA-256 of their public key.
+    Output goes under ``settings.out_dir``: ``warc/``, ``wacz/``. Chromium trusts what
+    ``settings.ca_bundle`` names, as the probes do.
     """
     settings = settings or Settings()
     with lock_for(settings, "archive", writes_out=True):
-        return _locked_archive(sources, settings, trusted_spki, make_wacz, on_captured)
+        return _locked_archive(sources, settings, make_wacz, on_captured)
 
 
 def _locked_archive(
     sources: Iterable[str | Path],
     settings: Settings,
-    trusted_spki: tuple[str, ...],
     make_wacz: bool,
     on_captured: Callable[[ArchivedTweet], None] | None,
 ) -> ArchiveRun:
@@ -207,7 +205,6 @@ def _locked_archive(
                 scanned.refs,
                 settings,
                 settings.out_dir,
-                trusted_spki=trusted_spki,
                 make_wacz=make_wacz,
                 on_captured=on_captured,
                 store=store,

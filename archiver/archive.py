@@ -143,7 +143,6 @@ async def archive_refs(
     settings: Settings,
     out_dir: Path,
     *,
-    trusted_spki: tuple[str, ...] = (),
     make_wacz: bool = True,
     on_captured: Any = None,
     store: Store | None = None,
@@ -181,7 +180,6 @@ async def archive_refs(
         executable=settings.chromium,
         host_map=settings.resolve,
         allowed_hosts=ALLOWED_HOSTS | article_hosts,
-        trusted_spki=trusted_spki,
         ca_bundle=settings.ca_bundle,
         extra_args=dead_proxy.launch_args(ALLOWED_HOSTS | mapped, articles) if dead_proxy else (),
     )

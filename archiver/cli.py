@@ -238,15 +238,11 @@ def _withhold(settings: Settings, rows: list[dict[str, Any]], include_private: b
 
 
 @contextmanager
-def _maybe_simx(
-    scenario: str | None, phase: int, settings: Settings, with_spki: bool = False
-) -> Iterator[Any]:
-    """``settings`` as they are, or pointed at a simulator started for the block.
-
-    With ``with_spki``, yields ``(settings, trusted_spki)`` for the browser too.
-    """
+def _maybe_simx(scenario: str | None, phase: int, settings: Settings) -> Iterator[Settings]:
+    """``settings`` as they are, or pointed at a simulator started for the block (through
+    ``--resolve`` and ``--ca-bundle``, as any mirror is)."""
     if scenario is None:
-        yield (settings, ()) if with_spki else settings
+        yield settings
         return
     from archiver.testing.simx import SimX, load_scenario
 
@@ -259,8 +255,7 @@ def _maybe_simx(
             f"archiver: simulated X ({loaded.name}, phase {phase}) on {sim.address}:{sim.port}",
             err=True,
         )
-        simulated = sim.settings(settings)
-        yield (simulated, (sim.certificates.spki_sha256,)) if with_spki else simulated
+        yield sim.settings(settings)
 
 
 def _statuses(value: str | None) -> frozenset[Status]:
@@ -377,12 +372,10 @@ def archive(
     )
     console = _console()
     with (
-        _maybe_simx(simx, simx_phase, settings, with_spki=True) as (run_settings, spki),
+        _maybe_simx(simx, simx_phase, settings) as run_settings,
         report.capture_progress(console) as progress,
     ):
-        run = api.archive(
-            sources, run_settings, trusted_spki=spki, make_wacz=not no_wacz, on_captured=progress
-        )
+        run = api.archive(sources, run_settings, make_wacz=not no_wacz, on_captured=progress)
     rows = [row.to_json() for row in run.result.rows]
     if fmt == "jsonl":
         report.write_jsonl(rows, sys.stdout)
@@ -604,8 +597,8 @@ def run(
         capture_timeout=_given(capture_timeout),
     )
     log = EventLog(json_lines={"auto": None, "json": True, "text": False}[log_format])
-    with _maybe_simx(simx, simx_phase, settings, with_spki=True) as (run_settings, spki):
-        outcome = run_job(job, run_settings, log=log, trusted_spki=spki)
+    with _maybe_simx(simx, simx_phase, settings) as run_settings:
+        outcome = run_job(job, run_settings, log=log)
     if outcome.result is not None and _console().is_terminal:
         report.write_check_table([row.to_json() for row in outcome.result.rows], _console())
     if fail_statuses & {Status(item["to"]) for item in outcome.newly}:

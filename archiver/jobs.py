@@ -200,7 +200,6 @@ def run_job(
     settings: Settings,
     *,
     log: EventLog,
-    trusted_spki: tuple[str, ...] = (),
     now: datetime | None = None,
 ) -> JobResult:
     """One nightly run (see the module docstring). Raises :class:`LockHeld` at once if busy."""
@@ -218,9 +217,7 @@ def run_job(
                 log("interrupted", run=stale, reason="its process died while it was running")
             run_id = store.start_run("run", {"inputs": len(inputs), "policy": asdict(job.policy)})
             try:
-                return _run(
-                    job, settings, store, run_id, scanned.refs, log, trusted_spki, now, scanned.exchanges
-                )
+                return _run(job, settings, store, run_id, scanned.refs, log, now, scanned.exchanges)
             except BaseException:
                 store.finish_run(run_id, "failed")
                 raise
@@ -233,7 +230,6 @@ def _run(
     run_id: int,
     refs: Sequence[EmbedRef],
     log: EventLog,
-    trusted_spki: tuple[str, ...],
     now: datetime,
     article_exchanges: Sequence[Exchange] = (),
 ) -> JobResult:
@@ -287,7 +283,6 @@ def _run(
                 due_refs,
                 settings,
                 settings.out_dir,
-                trusted_spki=trusted_spki,
                 store=store,
                 run_number=run_id,
                 capture_if=capture_if,

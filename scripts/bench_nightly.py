@@ -106,7 +106,6 @@ def one_run(
             job,
             settings,
             log=EventLog(io.StringIO(), json_lines=True),
-            trusted_spki=(str(described["spki_sha256"]),),
             now=when,
         )
         summary = dict(outcome.summary)

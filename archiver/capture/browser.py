@@ -67,7 +67,6 @@ class BrowserOptions:
     executable: str = "/usr/bin/chromium"
     host_map: tuple[tuple[str, str, int], ...] = ()  # (host, address, port)
     allowed_hosts: Collection[str] = ()
-    trusted_spki: tuple[str, ...] = ()  # base64 SHA-256 of extra CAs' public keys
     ca_bundle: Path | None = None  # --ca-bundle: trusted as the probes trust it (module docstring)
     certutil: str = "certutil"
     extra_args: tuple[str, ...] = ()
@@ -157,9 +156,8 @@ class Browser:
         args.append(
             f"--host-resolver-rules={resolver_rules(self.options.host_map, self.options.allowed_hosts)}"
         )
-        trusted = tuple(dict.fromkeys((*self.options.trusted_spki, *self._bundle_spki)))
-        if trusted:
-            args.append(f"--ignore-certificate-errors-spki-list={','.join(trusted)}")
+        if self._bundle_spki:
+            args.append(f"--ignore-certificate-errors-spki-list={','.join(self._bundle_spki)}")
         args += self.options.extra_args
         return args
 

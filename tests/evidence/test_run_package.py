@@ -35,11 +35,7 @@ def test_run_wacz_is_sealed_and_leaves_private_posts_out(tmp_path: Path, tsa: Lo
         settings = sim.settings(quick).with_changes(
             out_dir=out, tsa=(tsa.url,), tsa_certs=(str(tsa.pki.ca_pem),)
         )
-        run = archive(
-            [SEEDS / "zerohedge-putin-kursk-flattened-embeds.txt"],
-            settings,
-            trusted_spki=(sim.certificates.spki_sha256,),
-        )
+        run = archive([SEEDS / "zerohedge-putin-kursk-flattened-embeds.txt"], settings)
     assert run.result.wacz is not None and MTRACEY in {t.tweet_id for t in run.result.tweets}
     result = verify_package(run.result.wacz)
     assert result.ok, result.problems
